@@ -1,0 +1,41 @@
+import { INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { TallyConfig } from './config/tally-config';
+
+export const BODY_LIMIT = '1mb';
+
+export interface CreateAppOptions {
+  readonly logger?: false | LogLevel[];
+}
+
+/** Builds the whole HTTP application; `main.ts` and the e2e specs share it. */
+export async function createApp(
+  config: TallyConfig,
+  databaseUrl: string,
+  options: CreateAppOptions = {},
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, databaseUrl),
+    { logger: options.logger ?? ['log', 'warn', 'error'], bodyParser: false },
+  );
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Tally')
+      .setDescription(
+        'Event-sourced revision tracker for incident reports. Every change is a revision; ' +
+          'errors are RFC 9457 problem details (application/problem+json).',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+
+export const ROLES = ['reader', 'editor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface ApiKey {
+  /** The actor recorded on every event written with this key. */
+  readonly name: string;
+  readonly role: Role;
+  readonly token: string;
+}
+
+export interface TallyConfig {
+  readonly port: number;
+  /** Unset: an embedded PostgreSQL under `dataDir`. */
+  readonly databaseUrl: string | null;
+  readonly dataDir: string;
+  readonly apiKeys: readonly ApiKey[];
+  /** True when no key was configured and one admin key was generated for this run. */
+  readonly generatedKey: boolean;
+  readonly seed: boolean;
+  readonly publicRead: boolean;
+  readonly writeLimit: number;
+  readonly migrate: boolean;
+}
+
+/** A configuration the server cannot start with; its message is the one line to print. */
+export class ConfigError extends Error {}
+
+/** `tool`: a command-line tool that serves nothing, so needs no API keys. */
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  purpose: 'server' | 'tool' = 'server',
+): TallyConfig {
+  const databaseUrl = nonEmpty(env.DATABASE_URL);
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  const keysText = nonEmpty(env.TALLY_API_KEYS);
+  if (keysText === null && databaseUrl !== null && purpose === 'server') {
+    throw new ConfigError(
+      'TALLY_API_KEYS is required when DATABASE_URL is set (name:role:token,...)',
+    );
+  }
+  const apiKeys = keysText === null ? [generatedAdminKey()] : parseApiKeys(keysText);
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65_535),
+    databaseUrl,
+    dataDir: resolve(nonEmpty(env.TALLY_DATA_DIR) ?? '.tally'),
+    apiKeys,
+    generatedKey: keysText === null,
+    seed: boolean(env, 'TALLY_SEED', true),
+    publicRead: boolean(env, 'TALLY_PUBLIC_READ', false),
+    writeLimit: integer(env, 'TALLY_WRITE_LIMIT', 600, 0, 1_000_000),
+    migrate: boolean(env, 'TALLY_MIGRATE', true),
+  };
+}
+
+export function parseApiKeys(text: string): ApiKey[] {
+  const keys = text.split(',').map((entry, index) => {
+    const parts = entry.trim().split(':');
+    const [name, role, token] = parts;
+    if (parts.length !== 3 || !name || !token) {
+      throw new ConfigError(`TALLY_API_KEYS entry ${index + 1} is not name:role:token`);
+    }
+    if (!(ROLES as readonly string[]).includes(role)) {
+      throw new ConfigError(
+        `TALLY_API_KEYS entry ${index + 1} has role "${role}"; use reader, editor or admin`,
+      );
+    }
+    if (token.length < 8) {
+      throw new ConfigError(`TALLY_API_KEYS entry ${index + 1} has a token under 8 characters`);
+    }
+    return { name, role: role as Role, token };
+  });
+  const tokens = new Set(keys.map((key) => key.token));
+  if (tokens.size !== keys.length) throw new ConfigError('TALLY_API_KEYS repeats a token');
+  return keys;
+}
+
+function generatedAdminKey(): ApiKey {
+  return { name: 'admin', role: 'admin', token: randomBytes(24).toString('base64url') };
+}
+
+function nonEmpty(value: string | undefined): string | null {
+  return value === undefined || value.trim() === '' ? null : value.trim();
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const value = nonEmpty(env[name]);
+  if (value === null) return fallback;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new ConfigError(`${name} must be true or false, not "${value}"`);
+}
+
+function integer(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const value = nonEmpty(env[name]);
+  if (value === null) return fallback;
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < min || parsed > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, not "${value}"`);
+  }
+  return parsed;
+}

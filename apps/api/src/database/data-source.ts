@@ -1,0 +1,35 @@
+import { DataSource } from 'typeorm';
+import { Pool } from 'pg';
+import { migrations } from '../../../../migrations';
+
+export function createDataSource(url: string, options: { poolSize?: number } = {}): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    extra: { max: options.poolSize ?? 20, application_name: 'tally' },
+  });
+}
+
+/** The pg pool TypeORM opened; the event store's hot paths use it directly. */
+export function poolOf(dataSource: DataSource): Pool {
+  return (dataSource.driver as unknown as { master: Pool }).master;
+}
+
+/** Arbitrary but fixed: several instances starting together migrate one at a time. */
+const MIGRATION_LOCK = 7_461_637_001;
+
+export async function migrate(dataSource: DataSource): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((migration) => migration.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+}

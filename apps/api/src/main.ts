@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { createApp } from './bootstrap';
+import { ConfigError, TallyConfig, loadConfig } from './config/tally-config';
+import { RunningPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
+
+async function main(): Promise<void> {
+  let config: TallyConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`tally: bad configuration: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  let embedded: RunningPostgres | null = null;
+  let databaseUrl = config.databaseUrl;
+  if (databaseUrl === null) {
+    console.log(`tally: starting the embedded PostgreSQL in ${join(config.dataDir, 'pg')}`);
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
+    databaseUrl = embedded.url;
+  }
+
+  const app = await createApp(config, databaseUrl);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`tally: ${signal} received, draining requests`);
+    await app.close();
+    await embedded?.stop();
+    console.log('tally: stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  await app.listen(config.port);
+  const base = `http://localhost:${config.port}`;
+  console.log(`tally: listening on ${base} (API docs: ${base}/docs)`);
+  if (config.generatedKey) {
+    console.log(`tally: generated admin key for this run: ${config.apiKeys[0].token}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`tally: failed to start: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+});

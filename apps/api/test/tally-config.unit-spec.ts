@@ -1,0 +1,58 @@
+import { ConfigError, loadConfig } from '../src/config/tally-config';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded database with one generated admin key', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      databaseUrl: null,
+      seed: true,
+      publicRead: false,
+      writeLimit: 600,
+      migrate: true,
+      generatedKey: true,
+    });
+    expect(config.apiKeys).toEqual([{ name: 'admin', role: 'admin', token: expect.any(String) }]);
+    expect(config.dataDir).toMatch(/\.tally$/);
+  });
+
+  it('parses API keys and flags', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u@h/db',
+      TALLY_API_KEYS: 'ana:editor:tok-ana-123, bo:reader:tok-bo-456',
+      TALLY_PUBLIC_READ: 'true',
+      TALLY_WRITE_LIMIT: '0',
+      PORT: '8080',
+    });
+    expect(config.apiKeys).toEqual([
+      { name: 'ana', role: 'editor', token: 'tok-ana-123' },
+      { name: 'bo', role: 'reader', token: 'tok-bo-456' },
+    ]);
+    expect(config).toMatchObject({
+      publicRead: true,
+      writeLimit: 0,
+      port: 8080,
+      generatedKey: false,
+    });
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'postgres://u@h/db' }, /TALLY_API_KEYS is required/],
+    [{ DATABASE_URL: 'mysql://u@h/db', TALLY_API_KEYS: 'a:admin:12345678' }, /postgres:\/\//],
+    [{ TALLY_API_KEYS: 'a:boss:12345678' }, /role "boss"/],
+    [{ TALLY_API_KEYS: 'a:admin' }, /entry 1 is not name:role:token/],
+    [{ TALLY_API_KEYS: 'a:admin:short' }, /under 8 characters/],
+    [{ TALLY_API_KEYS: 'a:admin:12345678,b:reader:12345678' }, /repeats a token/],
+    [{ PORT: 'eighty' }, /PORT must be an integer/],
+    [{ TALLY_PUBLIC_READ: 'yes' }, /TALLY_PUBLIC_READ must be true or false/],
+  ])('refuses %j with one clear line', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('lets a command-line tool run without API keys', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }, 'tool').databaseUrl).toBe(
+      'postgres://u@h/db',
+    );
+  });
+});

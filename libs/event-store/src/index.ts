@@ -1,0 +1,5 @@
+export * from './event-store';
+export * from './event-store.errors';
+export * from './event-store.types';
+export * from './hash-chain';
+export * from './upcasters';

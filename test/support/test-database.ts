@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Pool } from 'pg';
+import { TEMPLATE_DATABASE, withDatabase } from './database-url';
+
+export interface TestDatabase {
+  readonly url: string;
+  readonly name: string;
+  /** A pool on the test database, closed by `drop`. */
+  readonly pool: Pool;
+  drop(): Promise<void>;
+}
+
+function serverUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is set by the global setup');
+  return url;
+}
+
+/** A database of this test file's own, cloned from the migrated template. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `tally_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`);
+  const url = withDatabase(serverUrl(), name);
+  const pool = new Pool({ connectionString: url, max: 60 });
+  return {
+    url,
+    name,
+    pool,
+    async drop() {
+      await pool.end();
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new Client({ connectionString: serverUrl() });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
