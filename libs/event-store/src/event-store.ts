@@ -33,8 +33,14 @@ export interface EventStoreOptions {
   readonly inlineProjections?: readonly InlineProjection[];
 }
 
-const EVENT_COLUMNS = `global_position::text AS global_position, transaction_id::text AS transaction_id,
-  stream_id, stream_version, type, schema_version, data, metadata, recorded_at, hash`;
+/**
+ * Positions and transaction ids leave as text (they exceed 2^53). The table is aliased `e` and
+ * every ORDER BY names `e.` columns: an unqualified ORDER BY would sort by these text aliases,
+ * putting transaction 10000 before 9999 and making a follower skip events.
+ */
+const EVENT_COLUMNS = `e.global_position::text AS global_position,
+  e.transaction_id::text AS transaction_id, e.stream_id, e.stream_version, e.type,
+  e.schema_version, e.data, e.metadata, e.recorded_at, e.hash`;
 
 const VERIFY_PAGE = 1000;
 const MAX_BIGINT = 2n ** 63n - 1n;
@@ -119,10 +125,10 @@ export class PostgresEventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events
-        WHERE stream_id = $1 AND stream_version >= $2 AND stream_version <= $3
-          AND ($4::timestamptz IS NULL OR recorded_at <= $4)
-        ORDER BY stream_version
+      `SELECT ${EVENT_COLUMNS} FROM events e
+        WHERE e.stream_id = $1 AND e.stream_version >= $2 AND e.stream_version <= $3
+          AND ($4::timestamptz IS NULL OR e.recorded_at <= $4)
+        ORDER BY e.stream_version
         LIMIT $5`,
       [
         streamId,
@@ -153,11 +159,11 @@ export class PostgresEventStore {
     const after = options.after ?? null;
     const limit = Math.min(Math.max(options.limit ?? 500, 1), MAX_PAGE);
     const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events
-        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-          AND (transaction_id, global_position) > ($1::xid8, $2::bigint)
-          AND ($3::text[] IS NULL OR type = ANY($3))
-        ORDER BY transaction_id, global_position
+      `SELECT ${EVENT_COLUMNS} FROM events e
+        WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          AND (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+          AND ($3::text[] IS NULL OR e.type = ANY($3))
+        ORDER BY e.transaction_id, e.global_position
         LIMIT $4`,
       [after?.transactionId ?? '0', after?.globalPosition ?? '0', options.types ?? null, limit],
     );

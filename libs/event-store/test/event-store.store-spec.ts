@@ -1,5 +1,6 @@
 import { PoolClient } from 'pg';
 import {
+  Checkpoint,
   CommandReplayMismatchError,
   InlineProjection,
   PostgresEventStore,
@@ -245,27 +246,39 @@ describe('PostgresEventStore', () => {
   });
 
   describe('reading all events in commit order', () => {
-    async function readEverything(): Promise<RecordedEvent[]> {
+    /**
+     * A follower: an empty page means "nothing more yet" (a transaction anywhere on the server may
+     * still be running), so it polls until it has `count` events or the deadline passes.
+     */
+    async function follow(
+      after: Checkpoint | null,
+      until: (seen: RecordedEvent[]) => boolean,
+      { pageSize = 7, waitMs = 10_000 } = {},
+    ): Promise<{ seen: RecordedEvent[]; checkpoint: Checkpoint | null }> {
       const seen: RecordedEvent[] = [];
-      let after = null;
-      for (;;) {
-        const page = await store.readAll({ after, limit: 7 });
-        if (page.events.length === 0) return seen;
+      let checkpoint = after;
+      const deadline = Date.now() + waitMs;
+      while (!until(seen) && Date.now() < deadline) {
+        const page = await store.readAll({ after: checkpoint, limit: pageSize });
         seen.push(...page.events);
-        after = page.checkpoint;
+        checkpoint = page.checkpoint;
+        if (page.events.length === 0) await new Promise((r) => setTimeout(r, 20));
       }
+      return { seen, checkpoint };
+    }
+
+    async function eventCount(): Promise<number> {
+      const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
+      return rows[0].n;
     }
 
     it('pages through every event once, with checkpoints that round-trip as tokens', async () => {
-      const all = await readEverything();
-      const positions = all.map((e) => e.globalPosition);
-      expect(new Set(positions).size).toBe(positions.length);
-      const { rows } = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM events');
-      expect(all).toHaveLength(Number(rows[0].n));
-      const checkpoint = {
-        transactionId: all[0].transactionId,
-        globalPosition: all[0].globalPosition,
-      };
+      const total = await eventCount();
+      const { seen } = await follow(null, (events) => events.length >= total);
+      const positions = seen.map((e) => e.globalPosition);
+      expect(positions).toHaveLength(total);
+      expect(new Set(positions).size).toBe(total);
+      const checkpoint = { transactionId: seen[0].transactionId, globalPosition: positions[0] };
       expect(decodeCheckpoint(encodeCheckpoint(checkpoint))).toEqual(checkpoint);
       expect(decodeCheckpoint('12-x')).toBeNull();
       expect(decodeCheckpoint('1-9223372036854775808')).toBeNull();
@@ -273,7 +286,61 @@ describe('PostgresEventStore', () => {
       expect(decodeCheckpoint('007-08')).toEqual({ transactionId: '7', globalPosition: '8' });
     });
 
+    it('sees every event exactly once while writers append concurrently', async () => {
+      const total = await eventCount();
+      const { checkpoint: start } = await follow(null, (events) => events.length >= total);
+      let writing = true;
+      let written = 0;
+      const writers = Array.from({ length: 4 }, async (_, w) => {
+        for (let i = 0; writing; i++) {
+          await store.append(`s-follow-${w}-${i % 3}`, 'any', [
+            { type: 'Followed', data: { w, i } },
+          ]);
+          written += 1;
+        }
+      });
+      const during = await follow(start, () => false, { pageSize: 5, waitMs: 1500 });
+      writing = false;
+      await Promise.all(writers);
+      const rest = await follow(
+        during.checkpoint,
+        (events) => during.seen.length + events.length >= written,
+      );
+      const followed = [...during.seen, ...rest.seen];
+      expect(written).toBeGreaterThan(50);
+      expect(followed.every((e) => e.type === 'Followed')).toBe(true);
+      expect(followed).toHaveLength(written);
+      expect(new Set(followed.map((e) => e.globalPosition)).size).toBe(written);
+    });
+
+    it('orders by transaction id as a number, across a change in its number of digits', async () => {
+      const total = await eventCount();
+      const { checkpoint: start } = await follow(null, (events) => events.length >= total);
+      const { rows } = await db.pool.query<{ xid: string }>(
+        'SELECT pg_current_xact_id()::text AS xid',
+      );
+      const next = BigInt(rows[0].xid);
+      let boundary = 10n ** BigInt(next.toString().length);
+      if (boundary - next < 10n) boundary *= 10n;
+      // Use up transaction ids so that A takes one just below the boundary and B one above it.
+      await db.pool.query(
+        `DO $$ BEGIN FOR i IN 1..${boundary - next - 3n} LOOP
+           PERFORM pg_current_xact_id(); COMMIT;
+         END LOOP; END $$`,
+      );
+      await store.append('s-digits-a', 'no-stream', [counted(1)]);
+      await store.append('s-digits-b', 'no-stream', [counted(2)], {}, {});
+      for (let i = 0; i < 3; i++) await db.pool.query('SELECT pg_current_xact_id()');
+      await store.append('s-digits-c', 'no-stream', [counted(3)]);
+      const { seen } = await follow(start, (events) => events.length >= 3, { pageSize: 1 });
+      expect(seen.map((e) => e.streamId)).toEqual(['s-digits-a', 's-digits-b', 's-digits-c']);
+      const digits = seen.map((e) => e.transactionId.length);
+      expect(digits[0]).toBeLessThan(digits[2]);
+    });
+
     it('never skips an event whose transaction commits after a later-numbered one', async () => {
+      const total = await eventCount();
+      const { checkpoint: start } = await follow(null, (events) => events.length >= total);
       let entered!: () => void;
       const inside = new Promise<void>((r) => (entered = r));
       let release!: () => void;
@@ -287,23 +354,22 @@ describe('PostgresEventStore', () => {
         },
       };
       const slowStore = new PostgresEventStore(db.pool, { inlineProjections: [holding] });
-      const { checkpoint: start } = await store.readAll({ after: null, limit: 10_000 });
 
       const a = slowStore.append('s-late-a', 'no-stream', [{ type: 'Slow', data: {} }]);
-      await inside; // A holds its position, uncommitted
-      const b = await store.append('s-late-b', 'no-stream', [{ type: 'Fast', data: {} }]);
-      const whileOpen = await store.readAll({ after: start });
-      expect(whileOpen.events).toEqual([]);
-
-      release();
+      try {
+        await inside; // A holds its position, uncommitted
+        await store.append('s-late-b', 'no-stream', [{ type: 'Fast', data: {} }]);
+        const whileOpen = await follow(start, () => false, { waitMs: 300 });
+        expect(whileOpen.seen.map((e) => e.streamId)).not.toContain('s-late-b');
+      } finally {
+        release();
+      }
       const committedA = await a;
+      const { seen } = await follow(start, (events) => events.length >= 2);
+      expect(seen.map((e) => e.streamId)).toEqual(['s-late-a', 's-late-b']);
       expect(BigInt(committedA.events[0].globalPosition)).toBeLessThan(
-        BigInt(b.events[0].globalPosition),
+        BigInt(seen[1].globalPosition),
       );
-      const afterCommit = await store.readAll({ after: start });
-      expect(afterCommit.events.map((e) => e.streamId)).toEqual(['s-late-a', 's-late-b']);
-      const again = await store.readAll({ after: afterCommit.checkpoint });
-      expect(again.events).toEqual([]);
     });
   });
 });

@@ -1,0 +1,164 @@
+import { FIGURE_LIMITS, Figure, FigureInput, parseFigure, sameAmount } from './figures';
+import {
+  FieldProblem,
+  InvalidRevision,
+  ReportNotRetracted,
+  ReportRetracted,
+} from './report.errors';
+import { ReportCommand } from './report.commands';
+import { DetailChanges, ReportEvent, RevisionFacts, unreachable } from './report.events';
+import { ReportState } from './report.state';
+
+const DETAIL_FIELDS = ['title', 'summary', 'location', 'occurredAt', 'status'] as const;
+
+/**
+ * The reports' business rules: given the report's state (null before it is filed) and a
+ * command, the events to record. An empty list means the command changes nothing.
+ */
+export function decide(command: ReportCommand, state: ReportState | null): ReportEvent[] {
+  if (command.type === 'FileReport') {
+    if (state !== null) throw InvalidRevision.at('id', 'the report exists already');
+    if (!command.title?.trim()) throw InvalidRevision.at('title', 'must not be empty');
+    const figures = parseFigures(command.figures ?? [], 'figures');
+    checkFigureCount(figures.length);
+    return [
+      {
+        type: 'ReportFiled',
+        data: {
+          ...facts(command, false),
+          title: command.title,
+          summary: command.summary ?? null,
+          location: command.location ?? null,
+          occurredAt: command.occurredAt ?? null,
+          figures,
+        },
+      },
+    ];
+  }
+  if (state === null) throw new Error('a command other than FileReport needs a filed report');
+  switch (command.type) {
+    case 'ReviseReport':
+      return revise(command, state);
+    case 'RetractReport':
+      if (state.status === 'retracted') throw new ReportRetracted(state.id);
+      return [{ type: 'ReportRetracted', data: facts(command, true) }];
+    case 'RestoreReport':
+      if (state.status !== 'retracted') throw new ReportNotRetracted(state.id);
+      return [
+        {
+          type: 'ReportRestored',
+          data: { ...facts(command, true), status: state.statusBeforeRetraction ?? 'developing' },
+        },
+      ];
+    default:
+      return unreachable(command);
+  }
+}
+
+function revise(
+  command: Extract<ReportCommand, { type: 'ReviseReport' }>,
+  state: ReportState,
+): ReportEvent[] {
+  if (state.status === 'retracted') throw new ReportRetracted(state.id);
+  const kind = command.kind ?? 'update';
+  if (kind !== 'update' && kind !== 'correction') {
+    throw InvalidRevision.at('kind', 'must be update or correction');
+  }
+  const set = command.set ?? {};
+  if (set.status === 'retracted') {
+    throw InvalidRevision.at('set.status', 'use POST /reports/{id}/retract to retract');
+  }
+  if (set.title !== undefined && !set.title.trim()) {
+    throw InvalidRevision.at('set.title', 'must not be empty');
+  }
+  const revisionFacts = facts(command, true);
+
+  const details: Record<string, unknown> = {};
+  for (const field of DETAIL_FIELDS) {
+    const value = set[field];
+    if (value !== undefined && value !== state[field]) details[field] = value;
+  }
+
+  const figures = parseFigures(command.figures ?? [], 'figures');
+  const current = new Map(state.figures.map((figure) => [figure.key, figure]));
+  const removals = command.removeFigures ?? [];
+  const problems: FieldProblem[] = [];
+  removals.forEach((key, i) => {
+    if (!current.has(key))
+      problems.push({ path: `removeFigures[${i}]`, message: 'no such figure' });
+    if (figures.some((figure) => figure.key === key)) {
+      problems.push({ path: `removeFigures[${i}]`, message: 'also set by this revision' });
+    }
+  });
+  if (new Set(removals).size !== removals.length) {
+    problems.push({ path: 'removeFigures', message: 'lists a key twice' });
+  }
+  if (problems.length > 0) throw new InvalidRevision(problems);
+
+  const changedFigures = figures.filter(
+    (figure) => !sameAmount(current.get(figure.key)?.amount ?? null, figure.amount),
+  );
+  const added = figures.filter((figure) => !current.has(figure.key)).length;
+  checkFigureCount(state.figures.length + added - removals.length);
+
+  const citesNewSource =
+    revisionFacts.source !== null &&
+    !state.sources.some((source) => source.url === revisionFacts.source?.url);
+  if (
+    Object.keys(details).length === 0 &&
+    changedFigures.length === 0 &&
+    removals.length === 0 &&
+    !citesNewSource
+  ) {
+    return [];
+  }
+  return [
+    {
+      type: 'ReportRevised',
+      data: {
+        ...revisionFacts,
+        kind,
+        details: details as DetailChanges,
+        figures: changedFigures,
+        removedFigures: [...removals],
+      },
+    },
+  ];
+}
+
+function facts(
+  command: { reason?: string | null; reportedAt?: string | null; source?: RevisionFacts['source'] },
+  reasonRequired: boolean,
+): RevisionFacts {
+  const reason = command.reason?.trim() ? command.reason : null;
+  if (reasonRequired && reason === null) throw InvalidRevision.at('reason', 'is required');
+  return { reason, reportedAt: command.reportedAt ?? null, source: command.source ?? null };
+}
+
+function parseFigures(inputs: readonly FigureInput[], path: string): Figure[] {
+  const figures: Figure[] = [];
+  const problems: FieldProblem[] = [];
+  const seen = new Map<string, number>();
+  inputs.forEach((input, i) => {
+    const parsed = parseFigure(input, `${path}[${i}]`);
+    if (Array.isArray(parsed)) {
+      problems.push(...parsed);
+      return;
+    }
+    const earlier = seen.get(parsed.key);
+    if (earlier !== undefined) {
+      problems.push({ path: `${path}[${i}]`, message: `same key as ${path}[${earlier}]` });
+      return;
+    }
+    seen.set(parsed.key, i);
+    figures.push(parsed);
+  });
+  if (problems.length > 0) throw new InvalidRevision(problems);
+  return figures;
+}
+
+function checkFigureCount(count: number): void {
+  if (count > FIGURE_LIMITS.figuresPerReport) {
+    throw InvalidRevision.at('figures', 'a report has at most 200 figures');
+  }
+}
