@@ -8,6 +8,7 @@ module.exports = {
   moduleNameMapper: {
     '^@tally/event-store(|/.*)$': '<rootDir>/libs/event-store/src$1',
     '^@tally/reports(|/.*)$': '<rootDir>/libs/reports/src$1',
+    '^@tally/http(|/.*)$': '<rootDir>/libs/http/src$1',
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

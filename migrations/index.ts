@@ -1,4 +1,5 @@
 import { EventStore1764000000000 } from './1764000000000-event-store';
+import { ReportReadModels1764000000001 } from './1764000000001-report-read-models';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs agree. */
-export const migrations = [EventStore1764000000000];
+export const migrations = [EventStore1764000000000, ReportReadModels1764000000001];

@@ -2,7 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TallyConfig } from './config/tally-config';
-import { DatabaseModule } from './database/database.module';
+import { ReportsModule } from '@tally/reports';
+import { DatabaseModule, PG_POOL } from './database/database.module';
 import { HealthController } from './health/health.controller';
 import { AuthGuard, TALLY_CONFIG } from './http/auth.guard';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
@@ -15,6 +16,7 @@ export class AppModule {
       imports: [
         DatabaseModule.forRoot({ url: databaseUrl, migrate: config.migrate }),
         TerminusModule.forRoot({ logger: false }),
+        ReportsModule.register(PG_POOL),
       ],
       controllers: [HealthController],
       providers: [

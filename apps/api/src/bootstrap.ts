@@ -2,6 +2,11 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { TallyRequest } from '@tally/http';
+import { ProblemResponse } from '@tally/reports';
+import type { NextFunction, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { strictValidationPipe } from './http/validation.pipe';
 import { AppModule } from './app.module';
 import { TallyConfig } from './config/tally-config';
 
@@ -24,6 +29,8 @@ export async function createApp(
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(assignRequestId);
+  app.useGlobalPipes(strictValidationPipe());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -35,7 +42,19 @@ export async function createApp(
       .setVersion('1')
       .addBearerAuth()
       .build(),
+    { extraModels: [ProblemResponse] },
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** Every request gets an id (the caller's `X-Request-Id` when sane): the events' correlation id. */
+function assignRequestId(request: TallyRequest, response: Response, next: NextFunction): void {
+  const given = request.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  request.requestId = id;
+  response.setHeader('X-Request-Id', id);
+  next();
 }

@@ -10,6 +10,7 @@ import {
   ReadAllOptions,
   ReadAllResult,
   ReadStreamOptions,
+  RecordedCommand,
   RecordedEvent,
   VerifyResult,
 } from './event-store.types';
@@ -139,6 +140,17 @@ export class PostgresEventStore {
       ],
     );
     return rows.map((row) => this.toRecorded(row));
+  }
+
+  /** What an idempotent command id appended, or null when it was never seen. */
+  async findCommand(commandId: string): Promise<RecordedCommand | null> {
+    const { rows } = await this.pool.query<RecordedCommand>(
+      `SELECT stream_id AS "streamId", fingerprint, first_version AS "firstVersion",
+              last_version AS "lastVersion"
+         FROM commands WHERE command_id = $1`,
+      [commandId],
+    );
+    return rows[0] ?? null;
   }
 
   /** The stream's current version; 0 when it does not exist. */

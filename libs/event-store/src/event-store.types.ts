@@ -79,3 +79,10 @@ export interface ReadAllResult {
 export type VerifyResult =
   | { readonly valid: true; readonly version: number; readonly head: string | null }
   | { readonly valid: false; readonly brokenAt: number; readonly reason: string };
+
+export interface RecordedCommand {
+  readonly streamId: string;
+  readonly fingerprint: string | null;
+  readonly firstVersion: number;
+  readonly lastVersion: number;
+}

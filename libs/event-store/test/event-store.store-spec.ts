@@ -132,6 +132,13 @@ describe('PostgresEventStore', () => {
         first.events.map((e) => e.globalPosition),
       );
       expect(await versionsOf('s-idem')).toEqual([1]);
+      expect(await store.findCommand('cmd-1')).toEqual({
+        streamId: 's-idem',
+        fingerprint: 'f1',
+        firstVersion: 1,
+        lastVersion: 1,
+      });
+      expect(await store.findCommand('cmd-unknown')).toBeNull();
     });
 
     it('refuses a repeated command id with other content', async () => {

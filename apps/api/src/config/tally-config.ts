@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 
-export const ROLES = ['reader', 'editor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, Role } from '@tally/http';
 
 export interface ApiKey {
   /** The actor recorded on every event written with this key. */

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/s
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Pool } from 'pg';
 import { PG_POOL } from '../database/database.module';
-import { Public } from '../http/auth.decorators';
+import { Public } from '@tally/http';
 
 @ApiTags('operations')
 @Controller('health')

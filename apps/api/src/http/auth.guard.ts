@@ -8,17 +8,9 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Request } from 'express';
-import { ApiKey, ROLES, Role } from '../config/tally-config';
+import { PUBLIC_ROUTE, Principal, REQUIRED_ROLE, ROLES, Role, TallyRequest } from '@tally/http';
+import { ApiKey } from '../config/tally-config';
 import type { TallyConfig } from '../config/tally-config';
-import { PUBLIC_ROUTE, REQUIRED_ROLE } from './auth.decorators';
-
-export interface Principal {
-  readonly name: string;
-  readonly role: Role;
-}
-
-export type AuthenticatedRequest = Request & { principal?: Principal };
 
 export const TALLY_CONFIG = Symbol('TALLY_CONFIG');
 
@@ -41,7 +33,7 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const required = this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets) ?? 'reader';
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const request = context.switchToHttp().getRequest<TallyRequest>();
     const header = request.headers.authorization;
     const principal = this.authenticate(header);
     if (principal) request.principal = principal;

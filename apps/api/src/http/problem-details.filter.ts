@@ -2,10 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
 
-export interface FieldError {
-  readonly path: string;
-  readonly message: string;
-}
+import { FieldError, ValidationFailed } from '@tally/http';
 
 /** RFC 9457 problem details. */
 export interface Problem {
@@ -15,13 +12,6 @@ export interface Problem {
   readonly detail: string;
   readonly errors?: readonly FieldError[];
   readonly [extension: string]: unknown;
-}
-
-/** Thrown by validation: a 400 that lists each failing field. */
-export class ValidationFailed extends HttpException {
-  constructor(readonly errors: readonly FieldError[]) {
-    super('request validation failed', 400);
-  }
 }
 
 /**
@@ -36,6 +26,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   report_retracted: 409,
   report_not_retracted: 409,
   invalid_revision: 400,
+  figure_not_found: 404,
 };
 
 interface CodedError {

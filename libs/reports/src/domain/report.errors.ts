@@ -75,3 +75,14 @@ export class RevisionConflict extends ReportError {
     this.extensions = { currentRevision };
   }
 }
+
+export class FigureNotFound extends ReportError {
+  readonly code = 'figure_not_found';
+
+  constructor(
+    readonly reportId: string,
+    readonly key: string,
+  ) {
+    super(`report ${reportId} never had a figure ${key}`);
+  }
+}

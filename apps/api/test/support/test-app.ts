@@ -1,0 +1,62 @@
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { TestDatabase, createTestDatabase } from '../../../../test/support/test-database';
+import { createApp } from '../../src/bootstrap';
+import { TallyConfig, parseApiKeys } from '../../src/config/tally-config';
+
+export const TOKENS = {
+  admin: 'admin-token-0001',
+  editor: 'editor-token-0001',
+  reader: 'reader-token-0001',
+} as const;
+
+export interface TestApp {
+  readonly app: INestApplication;
+  readonly db: TestDatabase;
+  http(): ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+/** The whole HTTP application on a database of the test file's own. */
+export async function createTestApp(overrides: Partial<TallyConfig> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const config: TallyConfig = {
+    port: 0,
+    databaseUrl: db.url,
+    dataDir: '/nonexistent',
+    apiKeys: parseApiKeys(
+      `ana:admin:${TOKENS.admin},eve:editor:${TOKENS.editor},rae:reader:${TOKENS.reader}`,
+    ),
+    generatedKey: false,
+    seed: false,
+    publicRead: false,
+    writeLimit: 0,
+    migrate: true,
+    ...overrides,
+  };
+  const app = await createApp(config, db.url, { logger: false });
+  await app.init();
+  return {
+    app,
+    db,
+    http: () => request(app.getHttpServer()),
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
+
+export const bearer = (role: keyof typeof TOKENS) => `Bearer ${TOKENS[role]}`;
+
+/** Every stored event, oldest first, to assert what a request wrote (or did not). */
+export async function storedEvents(db: TestDatabase) {
+  const { rows } = await db.pool.query<{
+    stream_id: string;
+    stream_version: number;
+    type: string;
+    data: Record<string, unknown>;
+    metadata: Record<string, unknown>;
+  }>('SELECT stream_id, stream_version, type, data, metadata FROM events ORDER BY global_position');
+  return rows;
+}

@@ -1,0 +1,3 @@
+export * from './auth';
+export * from './http-errors';
+export * from './pagination';

@@ -1,0 +1,54 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ValidationFailed } from '@tally/http';
+import { Type } from 'class-transformer';
+import { IsInt, Max, Min } from 'class-validator';
+import { ApiErrors } from '../shared/api-errors';
+import { ChangeResponse } from '../shared/revision.response';
+import { DiffRevisionsQuery } from './diff-revisions.query';
+
+export class DiffParams {
+  @ApiProperty({ minimum: 1, example: 1 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  from!: number;
+
+  @ApiProperty({ minimum: 2, example: 2 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  to!: number;
+}
+
+export class DiffResponse {
+  @ApiProperty({ example: 1 })
+  from!: number;
+
+  @ApiProperty({ example: 2 })
+  to!: number;
+
+  @ApiProperty({ type: [ChangeResponse] })
+  changes!: ChangeResponse[];
+}
+
+@ApiTags('revisions')
+@ApiBearerAuth()
+@Controller('reports/:id/diff')
+export class DiffRevisionsController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @ApiOkResponse({
+    type: DiffResponse,
+    description: 'Fields changed and changed back do not appear.',
+  })
+  @ApiErrors(400, 401, 403, 404)
+  diff(@Param('id', new ParseUUIDPipe()) id: string, @Query() params: DiffParams) {
+    if (params.from >= params.to) throw ValidationFailed.at('to', 'must be greater than from');
+    return this.queries.execute(new DiffRevisionsQuery(id, params.from, params.to));
+  }
+}

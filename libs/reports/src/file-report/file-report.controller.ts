@@ -1,0 +1,67 @@
+import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, RequestId, RequiresRole } from '@tally/http';
+import type { Principal } from '@tally/http';
+import type { Response } from 'express';
+import { createHash, randomUUID } from 'node:crypto';
+import { reportView } from '../domain';
+import { ApiWriteErrors } from '../shared/api-errors';
+import { ReportResponse } from '../shared/report.response';
+import { toUtc } from '../shared/report.dto';
+import { idempotencyOf } from '../shared/write-context';
+import { FileReportCommand } from './file-report.command';
+import { FileReportDto } from './file-report.dto';
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('reports')
+export class FileReportController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @RequiresRole('editor')
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: ReportResponse, description: 'Revision 1; `ETag: "1"`, `Location`.' })
+  @ApiWriteErrors(400, 401, 403, 413, 422, 429)
+  async file(
+    @Body() body: FileReportDto,
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const idempotency = idempotencyOf(idempotencyKey, 'POST /reports', body);
+    // A repeated idempotent filing must reach the same stream, so its id comes from the key.
+    const reportId = idempotency ? uuidFrom(`${principal.name}\n${idempotency.key}`) : randomUUID();
+    const outcome = await this.commands.execute(
+      new FileReportCommand(
+        reportId,
+        {
+          type: 'FileReport',
+          title: body.title,
+          summary: body.summary,
+          location: body.location,
+          occurredAt: toUtc(body.occurredAt),
+          figures: body.figures,
+          reason: body.reason,
+          reportedAt: toUtc(body.reportedAt),
+          source: body.source && { ...body.source },
+        },
+        { actor: principal.name, correlationId: requestId, idempotency },
+      ),
+    );
+    response.setHeader('Location', `/reports/${reportId}`);
+    response.setHeader('ETag', `"${outcome.revision}"`);
+    return reportView(outcome.report);
+  }
+}
+
+function uuidFrom(text: string): string {
+  const bytes = createHash('sha256').update(text).digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x80; // version 8: name-based, custom hash
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,58 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ValidationFailed } from '@tally/http';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { Response } from 'express';
+import { reportView } from '../domain';
+import { ApiErrors } from '../shared/api-errors';
+import { IsZonedTime } from '../shared/report.dto';
+import { ReportResponse } from '../shared/report.response';
+import { GetReportQuery } from './get-report.query';
+
+export class GetReportParams {
+  @ApiPropertyOptional({ minimum: 1, description: 'The report as it stood after this revision.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  revision?: number;
+
+  @ApiPropertyOptional({
+    example: '2026-11-20T21:05:00Z',
+    description: 'The report as the system had recorded it at this time.',
+  })
+  @IsOptional()
+  @IsZonedTime()
+  asOf?: string;
+}
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('reports')
+export class GetReportController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get(':id')
+  @ApiOkResponse({ type: ReportResponse, description: '`ETag` is the revision shown.' })
+  @ApiErrors(400, 401, 403, 404)
+  async get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() params: GetReportParams,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    if (params.revision !== undefined && params.asOf !== undefined) {
+      throw ValidationFailed.at('asOf', 'give revision or asOf, not both');
+    }
+    const state = await this.queries.execute(
+      new GetReportQuery(id, {
+        revision: params.revision,
+        asOf: params.asOf === undefined ? undefined : new Date(params.asOf),
+      }),
+    );
+    response.setHeader('ETag', `"${state.revision}"`);
+    return reportView(state);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './domain';
+export * from './reports.module';
+export * from './report-command-runner';
+export * from './report-stream';
+export { ProblemResponse } from './shared/api-errors';

@@ -1,0 +1,85 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { decodeCheckpoint } from '@tally/event-store';
+import { DEFAULT_LIMIT, MAX_LIMIT, ValidationFailed } from '@tally/http';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ApiErrors } from '../shared/api-errors';
+import { ListEventsQuery } from './list-events.query';
+
+export class ListEventsParams {
+  @ApiPropertyOptional({ description: 'The position of the last event seen.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  after?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LIMIT)
+  limit?: number;
+}
+
+export class EventResponse {
+  @ApiProperty({ description: 'Opaque; pass it back as `after`.' })
+  position!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  reportId!: string;
+
+  @ApiProperty()
+  revision!: number;
+
+  @ApiProperty({ example: 'ReportRevised' })
+  type!: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  data!: unknown;
+
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  metadata!: unknown;
+
+  @ApiProperty({ format: 'date-time' })
+  recordedAt!: string;
+}
+
+export class EventPageResponse {
+  @ApiProperty({ type: [EventResponse] })
+  items!: EventResponse[];
+
+  @ApiProperty({ nullable: true, type: String, description: 'null: nothing more yet; poll.' })
+  nextCursor!: string | null;
+}
+
+@ApiTags('events')
+@ApiBearerAuth()
+@Controller('events')
+export class ListEventsController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @ApiOkResponse({
+    type: EventPageResponse,
+    description:
+      'In commit order. An event becomes visible once every transaction that began before it ' +
+      'has ended, so a follower that passes the last position it saw never misses one.',
+  })
+  @ApiErrors(400, 401, 403)
+  list(@Query() params: ListEventsParams) {
+    const after = params.after === undefined ? null : decodeCheckpoint(params.after);
+    if (after === null && params.after !== undefined) {
+      throw ValidationFailed.at('after', 'is not a position this log gave');
+    }
+    return this.queries.execute(new ListEventsQuery(after, params.limit ?? DEFAULT_LIMIT));
+  }
+}

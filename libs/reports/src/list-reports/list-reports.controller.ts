@@ -1,0 +1,82 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiPropertyOptional,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { DEFAULT_LIMIT, PageQuery, ValidationFailed, decodeCursor } from '@tally/http';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { REPORT_STATUSES } from '../domain';
+import type { ReportStatus } from '../domain';
+import { ApiErrors } from '../shared/api-errors';
+import { IsStorableText } from '../shared/report.dto';
+import { ReportResponse } from '../shared/report.response';
+import { ListReportsQuery, ReportListCursor } from './list-reports.query';
+
+export class ListReportsParams extends PageQuery {
+  @ApiPropertyOptional({ enum: REPORT_STATUSES })
+  @IsOptional()
+  @IsIn(REPORT_STATUSES)
+  status?: ReportStatus;
+
+  @ApiPropertyOptional({ maxLength: 200, example: 'Deir Ezzor' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @IsStorableText()
+  location?: string;
+
+  @ApiPropertyOptional({ maxLength: 200, description: 'Words in the title or summary.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @IsStorableText()
+  q?: string;
+}
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@ApiExtraModels(ReportResponse)
+@Controller('reports')
+export class ListReportsController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @ApiOkResponse({
+    description: 'Reports, newest change first.',
+    schema: {
+      type: 'object',
+      properties: {
+        items: { type: 'array', items: { $ref: getSchemaPath(ReportResponse) } },
+        nextCursor: { type: 'string', nullable: true },
+      },
+    },
+  })
+  @ApiErrors(400, 401, 403)
+  list(@Query() params: ListReportsParams) {
+    let after: ReportListCursor | null = null;
+    if (params.cursor !== undefined) {
+      const value = decodeCursor(params.cursor) as Partial<ReportListCursor> | null;
+      if (
+        typeof value?.updatedAt !== 'string' ||
+        Number.isNaN(Date.parse(value.updatedAt)) ||
+        typeof value.id !== 'string' ||
+        !/^[0-9a-f-]{36}$/.test(value.id)
+      ) {
+        throw ValidationFailed.at('cursor', 'is not a cursor this list gave');
+      }
+      after = { updatedAt: value.updatedAt, id: value.id };
+    }
+    return this.queries.execute(
+      new ListReportsQuery(
+        { status: params.status, location: params.location, q: params.q },
+        params.limit ?? DEFAULT_LIMIT,
+        after,
+      ),
+    );
+  }
+}

@@ -1,0 +1,99 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { DEFAULT_LIMIT, PageQuery, ValidationFailed, decodeCursor } from '@tally/http';
+import { reportView } from '../domain';
+import { ApiErrors } from '../shared/api-errors';
+import { ReportResponse, SourceResponse } from '../shared/report.response';
+import { ChangeResponse } from '../shared/revision.response';
+import { GetRevisionQuery, ListRevisionsQuery } from './list-revisions.query';
+
+export class RevisionResponse {
+  @ApiProperty({ example: 2 })
+  revision!: number;
+
+  @ApiProperty({ enum: ['filed', 'update', 'correction', 'retraction', 'restoration'] })
+  kind!: string;
+
+  @ApiProperty({ nullable: true, type: String, example: 'bodies retrieved' })
+  reason!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, description: 'The API key name that wrote it.' })
+  actor!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  recordedAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  reportedAt!: string;
+
+  @ApiPropertyOptional({ type: SourceResponse, nullable: true })
+  source!: SourceResponse | null;
+
+  @ApiProperty({ type: [ChangeResponse] })
+  changes!: ChangeResponse[];
+
+  @ApiProperty({ description: 'SHA-256 over the revision and the previous hash.' })
+  hash!: string;
+}
+
+export class RevisionWithReportResponse extends RevisionResponse {
+  @ApiProperty({ type: ReportResponse, description: 'The report as it stood after it.' })
+  report!: ReportResponse;
+}
+
+export class RevisionPageResponse {
+  @ApiProperty({ type: [RevisionResponse] })
+  items!: RevisionResponse[];
+
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor!: string | null;
+}
+
+/** A revision number in the path: a positive integer, or 400. */
+export function revisionNumber(text: string, path: string): number {
+  if (!/^\d{1,9}$/.test(text) || Number(text) < 1) {
+    throw ValidationFailed.at(path, 'must be a revision number (an integer of at least 1)');
+  }
+  return Number(text);
+}
+
+@ApiTags('revisions')
+@ApiBearerAuth()
+@Controller('reports/:id/revisions')
+export class ListRevisionsController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @ApiOkResponse({ type: RevisionPageResponse, description: 'Oldest first.' })
+  @ApiErrors(400, 401, 403, 404)
+  list(@Param('id', new ParseUUIDPipe()) id: string, @Query() page: PageQuery) {
+    let afterRevision = 0;
+    if (page.cursor !== undefined) {
+      const value = decodeCursor(page.cursor) as { revision?: unknown } | null;
+      if (typeof value?.revision !== 'number' || !Number.isSafeInteger(value.revision)) {
+        throw ValidationFailed.at('cursor', 'is not a cursor this list gave');
+      }
+      afterRevision = value.revision;
+    }
+    return this.queries.execute(
+      new ListRevisionsQuery(id, page.limit ?? DEFAULT_LIMIT, afterRevision),
+    );
+  }
+
+  @Get(':n')
+  @ApiOkResponse({ type: RevisionWithReportResponse })
+  @ApiErrors(400, 401, 403, 404)
+  async get(@Param('id', new ParseUUIDPipe()) id: string, @Param('n') n: string) {
+    const { state, ...revision } = await this.queries.execute(
+      new GetRevisionQuery(id, revisionNumber(n, 'n')),
+    );
+    return { ...revision, report: reportView(state) };
+  }
+}

@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { CommandReplayMismatchError, StreamVersionConflictError } from '@tally/event-store';
+import { createHash, randomInt } from 'node:crypto';
+import {
+  Change,
+  ReportCommand,
+  ReportNotFound,
+  ReportState,
+  RevisionConflict,
+  decide,
+  diffReports,
+  evolve,
+} from './domain';
+import { RevisionReader } from './revision-reader';
+import { ReportStore } from './report-store';
+import { reportStreamId } from './report-stream';
+
+/** Who asked, and how: what every command carries besides its own fields. */
+export interface CommandContext {
+  readonly actor: string;
+  readonly correlationId?: string;
+  /** Only this revision may be current when the command applies (`If-Match`). */
+  readonly expectedRevision?: number;
+  /** An `Idempotency-Key` and a fingerprint of the request it came with. */
+  readonly idempotency?: { readonly key: string; readonly fingerprint: string };
+}
+
+export interface RevisionOutcome {
+  /** False when the command changed nothing and recorded nothing. */
+  readonly recorded: boolean;
+  readonly revision: number;
+  readonly changes: readonly Change[];
+  readonly report: ReportState;
+}
+
+const MAX_ATTEMPTS = 100;
+
+/**
+ * The one way a command reaches the store: load, decide, append with the expected version.
+ * Without an expected revision from the caller, a conflict means somebody else wrote first:
+ * reload and decide again, so that concurrent writers never lose an update.
+ */
+@Injectable()
+export class ReportCommandRunner {
+  constructor(
+    private readonly store: ReportStore,
+    private readonly revisions: RevisionReader,
+  ) {}
+
+  async run(
+    reportId: string,
+    command: ReportCommand,
+    context: CommandContext,
+  ): Promise<RevisionOutcome> {
+    const streamId = reportStreamId(reportId);
+    const commandId = context.idempotency && commandIdOf(context.actor, context.idempotency.key);
+    if (commandId) {
+      const earlier = await this.store.events.findCommand(commandId);
+      if (earlier) {
+        if (
+          earlier.streamId !== streamId ||
+          earlier.fingerprint !== context.idempotency?.fingerprint
+        ) {
+          throw new CommandReplayMismatchError(commandId);
+        }
+        return this.replay(reportId, earlier.lastVersion);
+      }
+    }
+    for (let attempt = 1; ; attempt++) {
+      const state = await this.store.load(reportId);
+      if (state === null && command.type !== 'FileReport') throw new ReportNotFound(reportId);
+      const current = state?.revision ?? 0;
+      if (context.expectedRevision !== undefined && context.expectedRevision !== current) {
+        throw new RevisionConflict(reportId, context.expectedRevision, current);
+      }
+      const events = decide(command, state);
+      if (events.length === 0) {
+        return { recorded: false, revision: current, changes: [], report: state! };
+      }
+      try {
+        const result = await this.store.events.append(
+          streamId,
+          state ? current : 'no-stream',
+          events,
+          { actor: context.actor, correlationId: context.correlationId, commandId },
+          { commandId, fingerprint: context.idempotency?.fingerprint },
+        );
+        if (result.duplicate) return this.replay(reportId, result.nextVersion);
+        const recorded = result.events[0];
+        const after = evolve(state, events[0], {
+          reportId,
+          revision: recorded.streamVersion,
+          recordedAt: recorded.recordedAt.toISOString(),
+        });
+        return {
+          recorded: true,
+          revision: after.revision,
+          changes: diffReports(state, after),
+          report: after,
+        };
+      } catch (error) {
+        if (!(error instanceof StreamVersionConflictError)) throw error;
+        if (context.expectedRevision !== undefined) {
+          throw new RevisionConflict(reportId, context.expectedRevision, error.actual);
+        }
+        if (attempt >= MAX_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, randomInt(1, 5 + attempt)));
+      }
+    }
+  }
+
+  /** The first response to a repeated idempotent command, read from what it recorded. */
+  private async replay(reportId: string, revision: number): Promise<RevisionOutcome> {
+    const stored = await this.revisions.revision(reportId, revision);
+    return {
+      recorded: true,
+      revision,
+      changes: stored.changes,
+      report: stored.state,
+    };
+  }
+}
+
+/** Idempotency keys belong to the API key that sent them. */
+function commandIdOf(actor: string, key: string): string {
+  return createHash('sha256').update(`${actor}\n${key}`).digest('hex');
+}

@@ -1,0 +1,33 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PostgresEventStore } from '@tally/event-store';
+import { Pool } from 'pg';
+import { ReportState, evolve } from './domain';
+import { asReportEvent, reportStreamId } from './report-stream';
+
+export const REPORTS_POOL = Symbol('REPORTS_POOL');
+export const REPORTS_EVENT_STORE = Symbol('REPORTS_EVENT_STORE');
+
+/** Loads a report's state for a command: the current-report row, plus any event after it. */
+@Injectable()
+export class ReportStore {
+  constructor(
+    @Inject(REPORTS_POOL) private readonly pool: Pool,
+    @Inject(REPORTS_EVENT_STORE) readonly events: PostgresEventStore,
+  ) {}
+
+  async load(reportId: string): Promise<ReportState | null> {
+    const { rows } = await this.pool.query<{ state: ReportState }>(
+      'SELECT state FROM report_current WHERE report_id = $1',
+      [reportId],
+    );
+    let state = rows[0]?.state ?? null;
+    const later = await this.events.readStream(reportStreamId(reportId), {
+      fromVersion: (state?.revision ?? 0) + 1,
+    });
+    for (const recorded of later) {
+      const { event, stamp } = asReportEvent(recorded);
+      state = evolve(state, event, stamp);
+    }
+    return state;
+  }
+}

@@ -1,0 +1,26 @@
+import { RecordedEvent } from '@tally/event-store';
+import { ReportEvent, RevisionStamp } from './domain';
+
+/** Each report is one stream; its version is the report's revision. */
+export function reportStreamId(reportId: string): string {
+  return `report-${reportId}`;
+}
+
+export function reportIdOf(streamId: string): string {
+  return streamId.slice('report-'.length);
+}
+
+/** The domain's view of a stored event: its data, and the revision and time it was recorded. */
+export function asReportEvent(recorded: RecordedEvent): {
+  event: ReportEvent;
+  stamp: RevisionStamp;
+} {
+  return {
+    event: { type: recorded.type, data: recorded.data } as ReportEvent,
+    stamp: {
+      reportId: reportIdOf(recorded.streamId),
+      revision: recorded.streamVersion,
+      recordedAt: recorded.recordedAt.toISOString(),
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { PostgresEventStore } from '@tally/event-store';
+import { Pool } from 'pg';
+import { DiffRevisionsController } from './diff-revisions/diff-revisions.controller';
+import { DiffRevisionsHandler } from './diff-revisions/diff-revisions.query';
+import { FigureHistoryController } from './figure-history/figure-history.controller';
+import { FigureHistoryHandler } from './figure-history/figure-history.query';
+import { FileReportController } from './file-report/file-report.controller';
+import { FileReportHandler } from './file-report/file-report.command';
+import { GetReportController } from './get-report/get-report.controller';
+import { GetReportHandler } from './get-report/get-report.query';
+import { ListEventsController } from './list-events/list-events.controller';
+import { ListEventsHandler } from './list-events/list-events.query';
+import { ListReportsController } from './list-reports/list-reports.controller';
+import { ListReportsHandler } from './list-reports/list-reports.query';
+import { ListRevisionsController } from './list-revisions/list-revisions.controller';
+import { GetRevisionHandler, ListRevisionsHandler } from './list-revisions/list-revisions.query';
+import { FigureHistoryProjection } from './projections/figure-history.projection';
+import { ReportCurrentProjection } from './projections/report-current.projection';
+import { ReportRevisionsProjection } from './projections/report-revisions.projection';
+import { ReportCommandRunner } from './report-command-runner';
+import { REPORTS_EVENT_STORE, REPORTS_POOL, ReportStore } from './report-store';
+import { ReviseReportController } from './revise-report/revise-report.controller';
+import { ReviseReportHandler } from './revise-report/revise-report.command';
+import { RevisionReader } from './revision-reader';
+import { VerifyReportController } from './verify-report/verify-report.controller';
+import { VerifyReportHandler } from './verify-report/verify-report.query';
+
+/** The report projections that commit with the events that feed them. */
+export function reportProjections() {
+  return [
+    new ReportCurrentProjection(),
+    new ReportRevisionsProjection(),
+    new FigureHistoryProjection(),
+  ];
+}
+
+@Module({})
+export class ReportsModule {
+  /** `poolToken`: the provider of the pg pool that the event store and the read models share. */
+  static register(poolToken: symbol | string): DynamicModule {
+    return {
+      module: ReportsModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [
+        FileReportController,
+        ReviseReportController,
+        ListReportsController,
+        GetReportController,
+        ListRevisionsController,
+        DiffRevisionsController,
+        FigureHistoryController,
+        ListEventsController,
+        VerifyReportController,
+      ],
+      providers: [
+        { provide: REPORTS_POOL, useExisting: poolToken },
+        {
+          provide: REPORTS_EVENT_STORE,
+          useFactory: (pool: Pool) =>
+            new PostgresEventStore(pool, { inlineProjections: reportProjections() }),
+          inject: [REPORTS_POOL],
+        },
+        ReportStore,
+        RevisionReader,
+        ReportCommandRunner,
+        FileReportHandler,
+        ReviseReportHandler,
+        GetReportHandler,
+        ListReportsHandler,
+        ListRevisionsHandler,
+        GetRevisionHandler,
+        DiffRevisionsHandler,
+        FigureHistoryHandler,
+        ListEventsHandler,
+        VerifyReportHandler,
+      ],
+      exports: [REPORTS_EVENT_STORE, ReportCommandRunner],
+    };
+  }
+}

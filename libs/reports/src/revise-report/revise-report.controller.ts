@@ -1,0 +1,165 @@
+import {
+  Body,
+  Controller,
+  Headers,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Res,
+  applyDecorators,
+} from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentPrincipal, RequestId, RequiresRole } from '@tally/http';
+import type { Principal } from '@tally/http';
+import type { Response } from 'express';
+import { ReportCommand } from '../domain';
+import { ApiWriteErrors } from '../shared/api-errors';
+import { toUtc } from '../shared/report.dto';
+import { RevisionResultResponse, revisionResult } from '../shared/revision.response';
+import { expectedRevisionOf, idempotencyOf } from '../shared/write-context';
+import { ReviseReportCommand } from './revise-report.command';
+import { ReviseReportDto, StatusChangeDto } from './revise-report.dto';
+
+const ApiWriteHeaders = () =>
+  applyDecorators(
+    ApiHeader({ name: 'If-Match', required: false, description: 'The expected revision, "n".' }),
+    ApiHeader({ name: 'Idempotency-Key', required: false }),
+  );
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('reports/:id')
+export class ReviseReportController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post('revisions')
+  @RequiresRole('editor')
+  @ApiWriteHeaders()
+  @ApiCreatedResponse({ type: RevisionResultResponse, description: 'A new revision; `ETag`.' })
+  @ApiOkResponse({ type: RevisionResultResponse, description: 'Nothing changed: `changes: []`.' })
+  @ApiWriteErrors(400, 401, 403, 404, 409, 413, 422, 429)
+  revise(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ReviseReportDto,
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const set = body.set ?? {};
+    return this.execute(
+      id,
+      {
+        type: 'ReviseReport',
+        kind: body.kind,
+        reason: body.reason,
+        reportedAt: toUtc(body.reportedAt),
+        source: body.source && { ...body.source },
+        set: {
+          title: set.title,
+          summary: set.summary,
+          location: set.location,
+          occurredAt: toUtc(set.occurredAt),
+          status: set.status,
+        },
+        figures: body.figures,
+        removeFigures: body.removeFigures,
+      },
+      {
+        principal,
+        requestId,
+        ifMatch,
+        idempotencyKey,
+        body,
+        route: `POST /reports/${id}/revisions`,
+      },
+      response,
+    );
+  }
+
+  @Post('retract')
+  @RequiresRole('editor')
+  @ApiWriteHeaders()
+  @ApiCreatedResponse({ type: RevisionResultResponse, description: 'The retraction revision.' })
+  @ApiWriteErrors(400, 401, 403, 404, 409, 413, 422, 429)
+  retract(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: StatusChangeDto,
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.execute(
+      id,
+      { type: 'RetractReport', ...this.facts(body) },
+      { principal, requestId, ifMatch, idempotencyKey, body, route: `POST /reports/${id}/retract` },
+      response,
+    );
+  }
+
+  @Post('restore')
+  @RequiresRole('editor')
+  @ApiWriteHeaders()
+  @ApiCreatedResponse({ type: RevisionResultResponse, description: 'The restoration revision.' })
+  @ApiWriteErrors(400, 401, 403, 404, 409, 413, 422, 429)
+  restore(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: StatusChangeDto,
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.execute(
+      id,
+      { type: 'RestoreReport', ...this.facts(body) },
+      { principal, requestId, ifMatch, idempotencyKey, body, route: `POST /reports/${id}/restore` },
+      response,
+    );
+  }
+
+  private facts(body: StatusChangeDto) {
+    return {
+      reason: body.reason,
+      reportedAt: toUtc(body.reportedAt),
+      source: body.source && { ...body.source },
+    };
+  }
+
+  private async execute(
+    reportId: string,
+    command: Exclude<ReportCommand, { type: 'FileReport' }>,
+    request: {
+      principal: Principal;
+      requestId?: string;
+      ifMatch?: string;
+      idempotencyKey?: string;
+      body: { expectedRevision?: number };
+      route: string;
+    },
+    response: Response,
+  ) {
+    const outcome = await this.commands.execute(
+      new ReviseReportCommand(reportId, command, {
+        actor: request.principal.name,
+        correlationId: request.requestId,
+        expectedRevision: expectedRevisionOf(request.ifMatch, request.body.expectedRevision),
+        idempotency: idempotencyOf(request.idempotencyKey, request.route, request.body),
+      }),
+    );
+    response.status(outcome.recorded ? 201 : 200);
+    response.setHeader('ETag', `"${outcome.revision}"`);
+    return revisionResult(outcome);
+  }
+}

@@ -1,0 +1,116 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import {
+  FigureDto,
+  IsStorableText,
+  IsZonedTime,
+  OPEN_STATUSES,
+  RevisionFactsDto,
+} from '../shared/report.dto';
+
+export class ReportFieldsDto {
+  @ApiPropertyOptional({ maxLength: 300 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  @IsStorableText()
+  title?: string;
+
+  @ApiPropertyOptional({ maxLength: 20_000, nullable: true, description: 'null removes it' })
+  @ValidateIf((_, value) => value !== undefined && value !== null)
+  @IsString()
+  @MaxLength(20_000)
+  @IsStorableText()
+  summary?: string | null;
+
+  @ApiPropertyOptional({ maxLength: 200, nullable: true })
+  @ValidateIf((_, value) => value !== undefined && value !== null)
+  @IsString()
+  @MaxLength(200)
+  @IsStorableText()
+  location?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, example: '2026-11-20T00:00:00Z' })
+  @ValidateIf((_, value) => value !== undefined && value !== null)
+  @IsZonedTime()
+  occurredAt?: string | null;
+
+  @ApiPropertyOptional({ enum: OPEN_STATUSES, description: 'retract through /retract' })
+  @IsOptional()
+  @IsIn(OPEN_STATUSES)
+  status?: (typeof OPEN_STATUSES)[number];
+}
+
+export class ReviseReportDto extends RevisionFactsDto {
+  @ApiPropertyOptional({ minimum: 0, description: 'Or `If-Match: "n"`.' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  expectedRevision?: number;
+
+  @ApiPropertyOptional({ enum: ['update', 'correction'], default: 'update' })
+  @IsOptional()
+  @IsIn(['update', 'correction'])
+  kind?: 'update' | 'correction';
+
+  @ApiProperty({ maxLength: 2000, example: 'bodies retrieved' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  @IsStorableText()
+  declare reason: string;
+
+  @ApiPropertyOptional({ type: ReportFieldsDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ReportFieldsDto)
+  set?: ReportFieldsDto;
+
+  @ApiPropertyOptional({ type: [FigureDto], maxItems: 200 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => FigureDto)
+  figures?: FigureDto[];
+
+  @ApiPropertyOptional({ type: [String], example: ['killed{nationality=Syrian}'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  @MaxLength(500, { each: true })
+  removeFigures?: string[];
+}
+
+/** Retract and restore say only why, and may expect a revision. */
+export class StatusChangeDto extends RevisionFactsDto {
+  @ApiPropertyOptional({ minimum: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  expectedRevision?: number;
+
+  @ApiProperty({ maxLength: 2000 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  @IsStorableText()
+  declare reason: string;
+}

@@ -1,0 +1,129 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import {
+  Change,
+  ReportNotFound,
+  ReportState,
+  RevisionKind,
+  RevisionNotFound,
+  Source,
+} from './domain';
+import { REPORTS_POOL } from './report-store';
+
+export interface StoredRevision {
+  readonly revision: number;
+  readonly kind: RevisionKind;
+  readonly reason: string | null;
+  readonly actor: string | null;
+  readonly recordedAt: string;
+  readonly reportedAt: string;
+  readonly source: Source | null;
+  readonly changes: readonly Change[];
+  readonly hash: string;
+  readonly state: ReportState;
+}
+
+interface RevisionRow {
+  revision: number;
+  kind: RevisionKind;
+  reason: string | null;
+  actor: string | null;
+  recorded_at: Date;
+  reported_at: Date;
+  source: Source | null;
+  changes: Change[];
+  hash: string;
+  state: ReportState;
+}
+
+const COLUMNS = `revision, kind, reason, actor, recorded_at, reported_at, source, changes, hash`;
+
+/** Reads the revision log: each revision and the state after it. */
+@Injectable()
+export class RevisionReader {
+  constructor(@Inject(REPORTS_POOL) private readonly pool: Pool) {}
+
+  async exists(reportId: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      'SELECT 1 FROM report_current WHERE report_id = $1',
+      [reportId],
+    );
+    return rowCount === 1;
+  }
+
+  async current(reportId: string): Promise<ReportState> {
+    const { rows } = await this.pool.query<{ state: ReportState }>(
+      'SELECT state FROM report_current WHERE report_id = $1',
+      [reportId],
+    );
+    if (!rows[0]) throw new ReportNotFound(reportId);
+    return rows[0].state;
+  }
+
+  async revision(reportId: string, revision: number): Promise<StoredRevision> {
+    const { rows } = await this.pool.query<RevisionRow>(
+      `SELECT ${COLUMNS}, state FROM report_revisions WHERE report_id = $1 AND revision = $2`,
+      [reportId, revision],
+    );
+    if (!rows[0])
+      throw await this.missing(reportId, `report ${reportId} has no revision ${revision}`);
+    return toStored(rows[0]);
+  }
+
+  /** The state as the system had recorded it at `asOf`. */
+  async asOf(reportId: string, asOf: Date): Promise<ReportState> {
+    const { rows } = await this.pool.query<{ state: ReportState }>(
+      `SELECT state FROM report_revisions WHERE report_id = $1 AND recorded_at <= $2
+        ORDER BY revision DESC LIMIT 1`,
+      [reportId, asOf],
+    );
+    if (!rows[0]) {
+      throw await this.missing(
+        reportId,
+        `report ${reportId} did not exist at ${asOf.toISOString()}`,
+      );
+    }
+    return rows[0].state;
+  }
+
+  async list(
+    reportId: string,
+    afterRevision: number,
+    limit: number,
+  ): Promise<Omit<StoredRevision, 'state'>[]> {
+    const { rows } = await this.pool.query<RevisionRow>(
+      `SELECT ${COLUMNS} FROM report_revisions WHERE report_id = $1 AND revision > $2
+        ORDER BY revision LIMIT $3`,
+      [reportId, afterRevision, limit],
+    );
+    if (rows.length === 0 && !(await this.exists(reportId))) throw new ReportNotFound(reportId);
+    return rows.map((row) => {
+      const { state: _state, ...rest } = toStored({
+        ...row,
+        state: null as unknown as ReportState,
+      });
+      return rest;
+    });
+  }
+
+  private async missing(reportId: string, detail: string): Promise<Error> {
+    return (await this.exists(reportId))
+      ? new RevisionNotFound(reportId, detail)
+      : new ReportNotFound(reportId);
+  }
+}
+
+function toStored(row: RevisionRow): StoredRevision {
+  return {
+    revision: row.revision,
+    kind: row.kind,
+    reason: row.reason,
+    actor: row.actor,
+    recordedAt: row.recorded_at.toISOString(),
+    reportedAt: row.reported_at.toISOString(),
+    source: row.source,
+    changes: row.changes,
+    hash: row.hash,
+    state: row.state,
+  };
+}

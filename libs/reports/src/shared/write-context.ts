@@ -1,0 +1,47 @@
+import { ValidationFailed } from '@tally/http';
+import { createHash } from 'node:crypto';
+
+/** `If-Match: "3"` (or `3`) as an expected revision; `*` or no header expects nothing. */
+export function expectedRevisionOf(
+  ifMatch: string | undefined,
+  inBody: number | undefined,
+): number | undefined {
+  let fromHeader: number | undefined;
+  if (ifMatch !== undefined && ifMatch.trim() !== '*') {
+    const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
+    if (!match) throw ValidationFailed.at('If-Match', 'must be a revision such as "3"');
+    fromHeader = Number(match[1]);
+  }
+  if (fromHeader !== undefined && inBody !== undefined && fromHeader !== inBody) {
+    throw ValidationFailed.at('expectedRevision', 'differs from If-Match');
+  }
+  return inBody ?? fromHeader;
+}
+
+/** An `Idempotency-Key` with a fingerprint of the request, so a changed body is told apart. */
+export function idempotencyOf(
+  key: string | undefined,
+  route: string,
+  body: unknown,
+): { key: string; fingerprint: string } | undefined {
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw ValidationFailed.at('Idempotency-Key', 'must be 1 to 200 visible ASCII characters');
+  }
+  const fingerprint = createHash('sha256')
+    .update(`${route}\n${canonicalJson(body)}`)
+    .digest('hex');
+  return { key, fingerprint };
+}
+
+/** JSON with object keys sorted, so that the same body sent twice has one fingerprint. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

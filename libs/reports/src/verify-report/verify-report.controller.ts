@@ -1,0 +1,36 @@
+import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../shared/api-errors';
+import { VerifyReportQuery } from './verify-report.query';
+
+export class VerificationResponse {
+  @ApiPropertyOptional()
+  valid!: boolean;
+
+  @ApiPropertyOptional({ description: 'When valid: how many revisions verified.' })
+  revisions?: number;
+
+  @ApiPropertyOptional({ description: 'When valid: the last revision’s hash.' })
+  head?: string;
+
+  @ApiPropertyOptional({ description: 'When not valid: the first revision that does not hold.' })
+  brokenAt?: number;
+
+  @ApiPropertyOptional({ description: 'When not valid: why.' })
+  reason?: string;
+}
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('reports/:id/verify')
+export class VerifyReportController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @ApiOkResponse({ type: VerificationResponse })
+  @ApiErrors(400, 401, 403, 404)
+  verify(@Param('id', new ParseUUIDPipe()) id: string) {
+    return this.queries.execute(new VerifyReportQuery(id));
+  }
+}
