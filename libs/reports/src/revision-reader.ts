@@ -91,7 +91,7 @@ export class RevisionReader {
     afterRevision: number,
     limit: number,
   ): Promise<Omit<StoredRevision, 'state'>[]> {
-    const { rows } = await this.pool.query<RevisionRow>(
+    const { rows } = await this.pool.query<Omit<RevisionRow, 'state'>>(
       `SELECT ${COLUMNS} FROM report_revisions WHERE report_id = $1 AND revision > $2
         ORDER BY revision LIMIT $3`,
       [reportId, afterRevision, limit],
@@ -114,6 +114,10 @@ export class RevisionReader {
 }
 
 function toStored(row: RevisionRow): StoredRevision {
+  return { ...toItem(row), state: row.state };
+}
+
+function toItem(row: Omit<RevisionRow, 'state'>): Omit<StoredRevision, 'state'> {
   return {
     revision: row.revision,
     kind: row.kind,
@@ -124,6 +128,5 @@ function toStored(row: RevisionRow): StoredRevision {
     source: row.source,
     changes: row.changes,
     hash: row.hash,
-    state: row.state,
   };
 }
