@@ -1,0 +1,44 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { TestApp, bearer, createTestApp } from './support/test-app';
+
+describe('the OpenAPI document and public reads', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ publicRead: true });
+  });
+  afterAll(() => t.close());
+
+  it('validates as OpenAPI 3 and lists every route with its error responses', async () => {
+    const { body } = await t.http().get('/docs-json').expect(200);
+    await SwaggerParser.validate(structuredClone(body));
+    expect(body.openapi).toMatch(/^3\./);
+    const routes: [string, string, string[]][] = [
+      ['/reports', 'post', ['201', '400', '401', '403', '413', '422']],
+      ['/reports', 'get', ['200', '400', '401']],
+      ['/reports/{id}', 'get', ['200', '400', '404']],
+      ['/reports/{id}/revisions', 'post', ['200', '201', '400', '404', '409', '422']],
+      ['/reports/{id}/revisions', 'get', ['200', '400', '404']],
+      ['/reports/{id}/revisions/{n}', 'get', ['200', '404']],
+      ['/reports/{id}/retract', 'post', ['201', '409']],
+      ['/reports/{id}/restore', 'post', ['201', '409']],
+      ['/reports/{id}/diff', 'get', ['200', '400', '404']],
+      ['/reports/{id}/figures/{key}/history', 'get', ['200', '404']],
+      ['/reports/{id}/verify', 'get', ['200', '404']],
+      ['/events', 'get', ['200', '400']],
+      ['/health', 'get', ['200', '503']],
+    ];
+    for (const [path, method, statuses] of routes) {
+      const operation = body.paths[path]?.[method];
+      expect({ path, method, found: Boolean(operation) }).toEqual({ path, method, found: true });
+      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(statuses));
+    }
+  });
+
+  it('lets anyone read with TALLY_PUBLIC_READ=true, but not write', async () => {
+    await t.http().get('/reports').expect(200);
+    await t.http().post('/reports').send({ title: 'x' }).expect(401);
+    await t.http().get('/reports').set('Authorization', 'Bearer wrong-token-1').expect(401);
+    await t.http().get('/reports').set('Authorization', bearer('reader')).expect(200);
+  });
+});
