@@ -97,13 +97,7 @@ export class RevisionReader {
       [reportId, afterRevision, limit],
     );
     if (rows.length === 0 && !(await this.exists(reportId))) throw new ReportNotFound(reportId);
-    return rows.map((row) => {
-      const { state: _state, ...rest } = toStored({
-        ...row,
-        state: null as unknown as ReportState,
-      });
-      return rest;
-    });
+    return rows.map(toItem);
   }
 
   private async missing(reportId: string, detail: string): Promise<Error> {
