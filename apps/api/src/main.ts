@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
+import { ReportCommandRunner, seedExample } from '@tally/reports';
 import { createApp } from './bootstrap';
 import { ConfigError, TallyConfig, loadConfig } from './config/tally-config';
+import { PG_POOL } from './database/database.module';
 import { RunningPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
 
 async function main(): Promise<void> {
@@ -38,11 +40,24 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
+  const example =
+    config.databaseUrl === null && config.seed
+      ? await seedExample(app.get(PG_POOL), app.get(ReportCommandRunner))
+      : null;
+
   await app.listen(config.port);
   const base = `http://localhost:${config.port}`;
   console.log(`tally: listening on ${base} (API docs: ${base}/docs)`);
   if (config.generatedKey) {
     console.log(`tally: generated admin key for this run: ${config.apiKeys[0].token}`);
+  }
+  if (example) {
+    const token = config.generatedKey ? config.apiKeys[0].token : '$TALLY_TOKEN';
+    const auth = `-H "Authorization: Bearer ${token}"`;
+    console.log('tally: filed the bundled Deir Ezzor example (18 killed, then 23). Try:');
+    for (const path of ['', '/revisions', '/figures/killed/history']) {
+      console.log(`  curl ${auth} ${base}/reports/${example}${path}`);
+    }
   }
 }
 

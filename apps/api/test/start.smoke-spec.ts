@@ -38,7 +38,29 @@ describe('npm start on the embedded default', () => {
       if (status !== 200) await new Promise((r) => setTimeout(r, 250));
     }
     expect({ status, output }).toMatchObject({ status: 200 });
-    expect(output).toMatch(/generated admin key for this run: \S{20,}/);
+    const token = /generated admin key for this run: (\S{20,})/.exec(output)?.[1];
+    expect(token).toBeDefined();
+    const urls = [...output.matchAll(/curl -H "Authorization: Bearer \S+" (\S+)/g)].map(
+      (m) => m[1],
+    );
+    expect(urls).toHaveLength(3);
+    const [report, revisions, history] = await Promise.all(
+      urls.map((url) =>
+        fetch(url, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.json()),
+      ),
+    );
+    expect(report).toMatchObject({
+      revision: 2,
+      title: 'US airstrikes on 27 positions in Deir Ezzor',
+    });
+    expect(revisions.items.map((r: { reason: string }) => r.reason)).toEqual([
+      'first report',
+      'bodies retrieved',
+    ]);
+    expect(history.items.map((i: { from: unknown; to: unknown }) => [i.from, i.to])).toEqual([
+      [null, 18],
+      [18, 23],
+    ]);
     expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(true);
 
     // 'close' waits for the server itself, which shares npm's output pipes, not only for npm.
