@@ -170,6 +170,19 @@ describe('the toll story', () => {
       'figures.killed{location=Deir Ezzor countryside}',
       'figures.killed{nationality=Syrian}',
     ]);
+    for (const path of [
+      `/reports/${id}/diff?from=1&to=3`,
+      `/reports/${id}/revisions/3`,
+      `/reports/${id}/figures/injured/history`,
+    ]) {
+      const missing = await t.http().get(path).set('Authorization', bearer('reader')).expect(404);
+      expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    await t
+      .http()
+      .get(`/reports/${id}/revisions/0`)
+      .set('Authorization', bearer('reader'))
+      .expect(400);
   });
 
   it('lists the revisions with their hashes, and verifies the chain', async () => {
