@@ -46,7 +46,9 @@ describe('npm start on the embedded default', () => {
     expect(urls).toHaveLength(3);
     const [report, revisions, history] = await Promise.all(
       urls.map((url) =>
-        fetch(url, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.json()),
+        fetch(url, { headers: { Authorization: `Bearer ${token}` } }).then(
+          (r) => r.json() as Promise<{ items: { reason: string; from: unknown; to: unknown }[] }>,
+        ),
       ),
     );
     expect(report).toMatchObject({

@@ -50,7 +50,12 @@ describe('the toll story', () => {
       stream_id: `report-${id}`,
       stream_version: 1,
       type: 'ReportFiled',
-      metadata: { actor: 'eve' },
+      metadata: {
+        actor: 'eve',
+        correlationId: response.headers['x-request-id'],
+        reportedAt: '2026-11-20T06:00:00.000Z',
+        source: { url: SOHR, publisher: 'SOHR' },
+      },
     });
     await new Promise((r) => setTimeout(r, 30));
     betweenRevisions = new Date().toISOString();

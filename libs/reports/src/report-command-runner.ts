@@ -82,7 +82,14 @@ export class ReportCommandRunner {
           streamId,
           state ? current : 'no-stream',
           events,
-          { actor: context.actor, correlationId: context.correlationId, commandId },
+          {
+            actor: context.actor,
+            correlationId: context.correlationId,
+            causationId: commandId ?? context.correlationId,
+            commandId,
+            reportedAt: command.reportedAt ?? undefined,
+            source: command.source ?? undefined,
+          },
           { commandId, fingerprint: context.idempotency?.fingerprint },
         );
         if (result.duplicate) return this.replay(reportId, result.nextVersion);

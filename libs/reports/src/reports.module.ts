@@ -22,6 +22,8 @@ import { ReportRevisionsProjection } from './projections/report-revisions.projec
 import { ReportCommandRunner } from './report-command-runner';
 import { REPORTS_EVENT_STORE, REPORTS_POOL, ReportStore } from './report-store';
 import { ReviseReportController } from './revise-report/revise-report.controller';
+import { RestoreReportHandler } from './restore-report/restore-report.command';
+import { RetractReportHandler } from './retract-report/retract-report.command';
 import { ReviseReportHandler } from './revise-report/revise-report.command';
 import { RevisionReader } from './revision-reader';
 import { VerifyReportController } from './verify-report/verify-report.controller';
@@ -67,6 +69,8 @@ export class ReportsModule {
         ReportCommandRunner,
         FileReportHandler,
         ReviseReportHandler,
+        RetractReportHandler,
+        RestoreReportHandler,
         GetReportHandler,
         ListReportsHandler,
         ListRevisionsHandler,

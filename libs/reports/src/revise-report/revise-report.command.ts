@@ -2,11 +2,10 @@ import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ReportCommand } from '../domain';
 import { CommandContext, ReportCommandRunner, RevisionOutcome } from '../report-command-runner';
 
-/** Revise, retract and restore: each one revision of an existing report. */
 export class ReviseReportCommand extends Command<RevisionOutcome> {
   constructor(
     readonly reportId: string,
-    readonly command: Exclude<ReportCommand, { type: 'FileReport' }>,
+    readonly command: Extract<ReportCommand, { type: 'ReviseReport' }>,
     readonly context: CommandContext,
   ) {
     super();

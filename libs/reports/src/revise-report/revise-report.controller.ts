@@ -24,6 +24,8 @@ import { ApiWriteErrors } from '../shared/api-errors';
 import { toUtc } from '../shared/report.dto';
 import { RevisionResultResponse, revisionResult } from '../shared/revision.response';
 import { expectedRevisionOf, idempotencyOf } from '../shared/write-context';
+import { RestoreReportCommand } from '../restore-report/restore-report.command';
+import { RetractReportCommand } from '../retract-report/retract-report.command';
 import { ReviseReportCommand } from './revise-report.command';
 import { ReviseReportDto, StatusChangeDto } from './revise-report.dto';
 
@@ -150,13 +152,18 @@ export class ReviseReportController {
     },
     response: Response,
   ) {
+    const context = {
+      actor: request.principal.name,
+      correlationId: request.requestId,
+      expectedRevision: expectedRevisionOf(request.ifMatch, request.body.expectedRevision),
+      idempotency: idempotencyOf(request.idempotencyKey, request.route, request.body),
+    };
     const outcome = await this.commands.execute(
-      new ReviseReportCommand(reportId, command, {
-        actor: request.principal.name,
-        correlationId: request.requestId,
-        expectedRevision: expectedRevisionOf(request.ifMatch, request.body.expectedRevision),
-        idempotency: idempotencyOf(request.idempotencyKey, request.route, request.body),
-      }),
+      command.type === 'ReviseReport'
+        ? new ReviseReportCommand(reportId, command, context)
+        : command.type === 'RetractReport'
+          ? new RetractReportCommand(reportId, command, context)
+          : new RestoreReportCommand(reportId, command, context),
     );
     response.status(outcome.recorded ? 201 : 200);
     response.setHeader('ETag', `"${outcome.revision}"`);
