@@ -153,6 +153,18 @@ export class PostgresEventStore {
     return rows[0] ?? null;
   }
 
+  /** How many committed events of these types come after a checkpoint (a projection's lag). */
+  async countAfter(after: Checkpoint | null, types?: readonly string[]): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM events e
+        WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          AND (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+          AND ($3::text[] IS NULL OR e.type = ANY($3))`,
+      [after?.transactionId ?? '0', after?.globalPosition ?? '0', types ?? null],
+    );
+    return Number(rows[0].n);
+  }
+
   /** The stream's current version; 0 when it does not exist. */
   async streamVersion(streamId: string): Promise<number> {
     const { rows } = await this.pool.query<{ version: number }>(

@@ -3,3 +3,4 @@ export * from './event-store.errors';
 export * from './event-store.types';
 export * from './hash-chain';
 export * from './upcasters';
+export * from './projection-daemon';

@@ -1,0 +1,176 @@
+import { PoolClient } from 'pg';
+import {
+  AsyncProjection,
+  InlineProjection,
+  PostgresEventStore,
+  ProjectionDaemon,
+  RecordedEvent,
+  encodeCheckpoint,
+  projectionStates,
+} from '@tally/event-store';
+import { Pool } from 'pg';
+import { TestDatabase, createTestDatabase } from '../../../test/support/test-database';
+
+/** Records every event it applies; applying one twice would break the primary key. */
+function recorder(
+  name: string,
+  table: string,
+  fails?: (e: RecordedEvent) => boolean,
+): AsyncProjection {
+  return {
+    name,
+    handles: [`Noted-${name}`],
+    async apply(tx: PoolClient, events: readonly RecordedEvent[]) {
+      for (const event of events) {
+        if (fails?.(event)) throw new Error(`cannot apply ${event.globalPosition}`);
+        await tx.query(`INSERT INTO ${table} (position, stream_id) VALUES ($1, $2)`, [
+          event.globalPosition,
+          event.streamId,
+        ]);
+      }
+    },
+  };
+}
+
+async function until(check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('ProjectionDaemon', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  const daemons: ProjectionDaemon[] = [];
+  const pools: Pool[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = new PostgresEventStore(db.pool);
+  });
+  afterAll(async () => {
+    for (const daemon of daemons) await daemon.stop();
+    for (const pool of pools) await pool.end();
+    await db.drop();
+  });
+
+  async function table(name: string): Promise<string> {
+    await db.pool.query(
+      `CREATE TABLE ${name} (seq serial, position text PRIMARY KEY, stream_id text NOT NULL)`,
+    );
+    return name;
+  }
+
+  async function seen(name: string): Promise<string[]> {
+    const { rows } = await db.pool.query<{ stream_id: string }>(
+      `SELECT stream_id FROM ${name} ORDER BY seq`,
+    );
+    return rows.map((row) => row.stream_id);
+  }
+
+  function daemon(projections: AsyncProjection[], ownPool = false): ProjectionDaemon {
+    const pool = ownPool ? new Pool({ connectionString: db.url, max: 10 }) : db.pool;
+    if (ownPool) pools.push(pool);
+    const created = new ProjectionDaemon(pool, new PostgresEventStore(pool), projections, {
+      pollMs: 100,
+      batchSize: 3,
+    });
+    daemons.push(created);
+    return created;
+  }
+
+  /** Each test's projection handles its own type: `Noted-<projection>`. */
+  const noted = (streamId: string, data: object = {}) =>
+    store.append(streamId, 'any', [{ type: `Noted-${streamId.split('-')[0]}`, data }]);
+
+  it('applies an event that commits late after the ones before it, each once', async () => {
+    const name = await table('late_seen');
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const holding: InlineProjection = {
+      name: 'holding',
+      handles: ['Noted-late'],
+      async apply() {
+        entered();
+        await gate;
+      },
+    };
+    const running = daemon([recorder('late', name)]);
+    await running.start();
+    await noted('late-0');
+    await until(async () => (await seen(name)).length === 1);
+
+    const slow = new PostgresEventStore(db.pool, { inlineProjections: [holding] });
+    const a = slow.append('late-a', 'any', [{ type: 'Noted-late', data: {} }]);
+    await inside;
+    await noted('late-b');
+    await noted('late-c');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await seen(name)).toEqual(['late-0']);
+    release();
+    await a;
+    await until(async () => (await seen(name)).length === 4);
+    expect(await seen(name)).toEqual(['late-0', 'late-a', 'late-b', 'late-c']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await seen(name)).toHaveLength(4);
+    await running.stop();
+  });
+
+  it('runs each projection in one daemon only, and another takes over when it stops', async () => {
+    const name = await table('shared_seen');
+    const first = daemon([recorder('shared', name)], true);
+    const second = daemon([recorder('shared', name)], true);
+    await first.start();
+    await until(() => first.isRunning('shared'));
+    await second.start();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(second.isRunning('shared')).toBe(false);
+    for (let i = 0; i < 5; i++) await noted(`shared-${i}`);
+    await until(async () => (await seen(name)).length === 5);
+
+    await first.stop();
+    const stoppedAt = Date.now();
+    await until(() => second.isRunning('shared'), 5_000);
+    expect(Date.now() - stoppedAt).toBeLessThan(5_000);
+    for (let i = 5; i < 8; i++) await noted(`shared-${i}`);
+    await until(async () => (await seen(name)).length === 8);
+    expect(await seen(name)).toEqual(Array.from({ length: 8 }, (_, i) => `shared-${i}`));
+    await second.stop();
+  });
+
+  it('stops in error at a poison event and continues from it once fixed', async () => {
+    const name = await table('poison_seen');
+    let fixed = false;
+    const projection = recorder(
+      'poison',
+      name,
+      (e) => !fixed && (e.data as { poison?: boolean }).poison === true,
+    );
+    const running = daemon([projection]);
+    await noted('poison-1');
+    const poison = await noted('poison-2', { poison: true });
+    await noted('poison-3');
+    await running.start();
+    const stateOf = async () => (await projectionStates(db.pool)).find((p) => p.name === 'poison');
+    await until(async () => (await stateOf())?.status === 'error');
+    expect(await stateOf()).toMatchObject({
+      status: 'error',
+      error: expect.stringContaining('cannot apply'),
+      failedPosition: encodeCheckpoint(poison.events[0]),
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await seen(name)).toEqual(['poison-1']);
+
+    fixed = true;
+    await running.resume('poison');
+    await until(async () => (await seen(name)).length === 3);
+    expect(await seen(name)).toEqual(['poison-1', 'poison-2', 'poison-3']);
+    expect(await stateOf()).toMatchObject({ status: 'running', error: null });
+    expect(await store.countAfter(null, ['Noted-poison'])).toBe(3);
+    await running.stop();
+  });
+});
