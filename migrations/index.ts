@@ -1,10 +1,12 @@
 import { EventStore1764000000000 } from './1764000000000-event-store';
 import { ReportReadModels1764000000001 } from './1764000000001-report-read-models';
 import { Projections1764000000002 } from './1764000000002-projections';
+import { FigureTotals1764000000003 } from './1764000000003-figure-totals';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs agree. */
 export const migrations = [
   EventStore1764000000000,
   ReportReadModels1764000000001,
   Projections1764000000002,
+  FigureTotals1764000000003,
 ];

@@ -5,6 +5,8 @@ import { TallyConfig } from './config/tally-config';
 import { ReportsModule } from '@tally/reports';
 import { DatabaseModule, PG_POOL } from './database/database.module';
 import { HealthController } from './health/health.controller';
+import { ProjectionsController } from './operations/projections.controller';
+import { ProjectionsService } from './operations/projections.service';
 import { AuthGuard, TALLY_CONFIG } from './http/auth.guard';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 
@@ -18,9 +20,10 @@ export class AppModule {
         TerminusModule.forRoot({ logger: false }),
         ReportsModule.register(PG_POOL),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, ProjectionsController],
       providers: [
         { provide: TALLY_CONFIG, useValue: config },
+        ProjectionsService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],

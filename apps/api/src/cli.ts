@@ -1,23 +1,47 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/tally-config';
-import { createDataSource, migrate } from './database/data-source';
+import { PostgresEventStore } from '@tally/event-store';
+import { createDataSource, migrate, poolOf } from './database/data-source';
+import { rebuildByName, reportProjectionStates } from './operations/projection-registry';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 
-const USAGE = 'usage: tally migrate';
+const USAGE = [
+  'usage: tally migrate',
+  '       tally projections status',
+  '       tally projections rebuild <name>',
+].join('\n');
 
 async function main(argv: string[]): Promise<number> {
-  const [command] = argv;
-  if (command !== 'migrate') {
+  const [command, action, name] = argv;
+  const known =
+    command === 'migrate' ||
+    (command === 'projections' && (action === 'status' || (action === 'rebuild' && name)));
+  if (!known) {
     console.error(USAGE);
     return 2;
   }
   const config = loadConfig(process.env, 'tool');
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(config);
-  const dataSource = createDataSource(config.databaseUrl ?? embedded!.url, { poolSize: 2 });
+  const dataSource = createDataSource(config.databaseUrl ?? embedded!.url, { poolSize: 4 });
   try {
     await dataSource.initialize();
     const applied = await migrate(dataSource);
-    console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
+    if (command === 'migrate') {
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
+      return 0;
+    }
+    const pool = poolOf(dataSource);
+    const store = new PostgresEventStore(pool);
+    if (action === 'rebuild') {
+      const started = Date.now();
+      const result = await rebuildByName(pool, store, name);
+      const seconds = (Date.now() - started) / 1000;
+      console.log(
+        `rebuilt ${name}: ${result.events} events in ${seconds.toFixed(1)} s ` +
+          `(${Math.round(result.events / Math.max(seconds, 0.001))} events/s)`,
+      );
+    }
+    console.table(await reportProjectionStates(pool, store));
     return 0;
   } finally {
     await dataSource.destroy().catch(() => undefined);

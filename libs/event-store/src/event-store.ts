@@ -26,6 +26,8 @@ export type Queryable = Pick<Pool | PoolClient, 'query'>;
 export interface InlineProjection {
   readonly name: string;
   readonly handles: readonly string[];
+  /** The tables it owns, when it can be rebuilt from the events. */
+  readonly tables?: readonly string[];
   apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void>;
 }
 
@@ -151,6 +153,39 @@ export class PostgresEventStore {
       [commandId],
     );
     return rows[0] ?? null;
+  }
+
+  /**
+   * Events after a checkpoint read through `db` without the xmin gate: only for a caller that
+   * holds a lock on `events` that no appender can share, so every event written has committed.
+   */
+  async readCommitted(
+    db: Queryable,
+    after: Checkpoint | null,
+    limit: number,
+    types?: readonly string[],
+  ): Promise<RecordedEvent[]> {
+    const { rows } = await db.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events e
+        WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+          AND ($3::text[] IS NULL OR e.type = ANY($3))
+        ORDER BY e.transaction_id, e.global_position
+        LIMIT $4`,
+      [after?.transactionId ?? '0', after?.globalPosition ?? '0', types ?? null, limit],
+    );
+    return rows.map((row) => this.toRecorded(row));
+  }
+
+  /** The checkpoint of the last event a reader can see now, or null for an empty store. */
+  async head(): Promise<Checkpoint | null> {
+    const { rows } = await this.pool.query<{ transaction_id: string; global_position: string }>(
+      `SELECT e.transaction_id::text AS transaction_id, e.global_position::text AS global_position
+         FROM events e WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY e.transaction_id DESC, e.global_position DESC LIMIT 1`,
+    );
+    return rows[0]
+      ? { transactionId: rows[0].transaction_id, globalPosition: rows[0].global_position }
+      : null;
   }
 
   /** How many committed events of these types come after a checkpoint (a projection's lag). */

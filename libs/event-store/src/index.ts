@@ -4,3 +4,4 @@ export * from './event-store.types';
 export * from './hash-chain';
 export * from './upcasters';
 export * from './projection-daemon';
+export * from './projection-rebuild';

@@ -7,6 +7,7 @@ import { Checkpoint, RecordedEvent } from './event-store.types';
 export interface AsyncProjection {
   readonly name: string;
   readonly handles: readonly string[];
+  readonly tables?: readonly string[];
   apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void>;
 }
 
@@ -197,9 +198,21 @@ export class ProjectionDaemon {
     events: readonly RecordedEvent[],
   ): Promise<void> {
     const last = events[events.length - 1];
+    const first = events[0];
     const tx = await this.pool.connect();
     try {
       await tx.query('BEGIN');
+      // The checkpoint, locked: a rebuild that swapped the tables meanwhile moved it, and then
+      // this batch is no longer the next one.
+      const { rows } = await tx.query<{ behind: boolean }>(
+        `SELECT (transaction_id, global_position) < ($2::xid8, $3::bigint) AS behind
+           FROM projections WHERE name = $1 FOR UPDATE`,
+        [projection.name, first.transactionId, first.globalPosition],
+      );
+      if (!rows[0]?.behind) {
+        await tx.query('ROLLBACK');
+        return;
+      }
       await projection.apply(tx, events);
       await tx.query(
         `UPDATE projections SET transaction_id = $2::xid8, global_position = $3, updated_at = now()

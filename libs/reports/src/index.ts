@@ -2,6 +2,7 @@ export * from './domain';
 export * from './reports.module';
 export * from './report-command-runner';
 export * from './report-stream';
-export { ProblemResponse } from './shared/api-errors';
+export { ApiErrors, ProblemResponse } from './shared/api-errors';
+export { REPORTS_EVENT_STORE } from './report-store';
 export * from './seed/seed-example';
 export * from './seed/deir-ezzor.example';

@@ -5,6 +5,9 @@ import { Pool } from 'pg';
 import { DiffRevisionsController } from './diff-revisions/diff-revisions.controller';
 import { DiffRevisionsHandler } from './diff-revisions/diff-revisions.query';
 import { FigureHistoryController } from './figure-history/figure-history.controller';
+import { FigureStatsController } from './figure-stats/figure-stats.controller';
+import { FigureStatsHandler } from './figure-stats/figure-stats.query';
+import { FigureTotalsProjection } from './projections/figure-totals.projection';
 import { FigureHistoryHandler } from './figure-history/figure-history.query';
 import { FileReportController } from './file-report/file-report.controller';
 import { FileReportHandler } from './file-report/file-report.command';
@@ -38,6 +41,11 @@ export function reportProjections() {
   ];
 }
 
+/** The report projections that a daemon keeps up to date behind the appends. */
+export function asyncReportProjections() {
+  return [new FigureTotalsProjection()];
+}
+
 @Module({})
 export class ReportsModule {
   /** `poolToken`: the provider of the pg pool that the event store and the read models share. */
@@ -55,6 +63,7 @@ export class ReportsModule {
         FigureHistoryController,
         ListEventsController,
         VerifyReportController,
+        FigureStatsController,
       ],
       providers: [
         { provide: REPORTS_POOL, useExisting: poolToken },
@@ -79,6 +88,7 @@ export class ReportsModule {
         FigureHistoryHandler,
         ListEventsHandler,
         VerifyReportHandler,
+        FigureStatsHandler,
       ],
       exports: [REPORTS_EVENT_STORE, ReportCommandRunner],
     };

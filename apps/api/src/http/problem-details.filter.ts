@@ -27,6 +27,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   report_not_retracted: 409,
   invalid_revision: 400,
   figure_not_found: 404,
+  projection_not_found: 404,
+  rebuild_in_progress: 409,
 };
 
 interface CodedError {

@@ -6,6 +6,7 @@ import { asReportEvent } from '../report-stream';
 /** `report_figure_changes`: one row per revision that changed a figure, from and to. */
 export class FigureHistoryProjection implements InlineProjection {
   readonly name = 'figure_history';
+  readonly tables = ['report_figure_changes'];
   readonly handles = REPORT_EVENT_TYPES;
 
   async apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {

@@ -6,6 +6,7 @@ import { asReportEvent } from '../report-stream';
 /** `report_current`: each report as it stands now, with its full state (the command side's snapshot). */
 export class ReportCurrentProjection implements InlineProjection {
   readonly name = 'report_current';
+  readonly tables = ['report_current'];
   readonly handles = REPORT_EVENT_TYPES;
 
   async apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {

@@ -9,6 +9,7 @@ import { asReportEvent } from '../report-stream';
  */
 export class ReportRevisionsProjection implements InlineProjection {
   readonly name = 'report_revisions';
+  readonly tables = ['report_revisions'];
   readonly handles = REPORT_EVENT_TYPES;
 
   async apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {

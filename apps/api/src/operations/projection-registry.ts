@@ -1,0 +1,97 @@
+import {
+  Checkpoint,
+  PostgresEventStore,
+  RebuildableProjection,
+  encodeCheckpoint,
+  projectionStates,
+  rebuildProjection,
+} from '@tally/event-store';
+import { asyncReportProjections, reportProjections } from '@tally/reports';
+import { Pool } from 'pg';
+
+export interface ProjectionEntry {
+  readonly projection: RebuildableProjection;
+  readonly lifecycle: 'inline' | 'async';
+}
+
+export interface ProjectionReport {
+  readonly name: string;
+  readonly lifecycle: 'inline' | 'async';
+  readonly position: string | null;
+  readonly lag: number;
+  readonly status: string;
+  readonly error?: string;
+  readonly failedPosition?: string;
+}
+
+/** Every named projection of the product, inline and async, each rebuildable. */
+export function projectionRegistry(): ProjectionEntry[] {
+  const rebuildable = (projection: { tables?: readonly string[] }) => {
+    if (!projection.tables) throw new Error('every projection names its tables');
+    return projection as RebuildableProjection;
+  };
+  return [
+    ...reportProjections().map((p) => ({
+      projection: rebuildable(p),
+      lifecycle: 'inline' as const,
+    })),
+    ...asyncReportProjections().map((p) => ({
+      projection: rebuildable(p),
+      lifecycle: 'async' as const,
+    })),
+  ];
+}
+
+/** Where each projection stands: inline ones are at the head by construction. */
+export async function reportProjectionStates(
+  pool: Pool,
+  store: PostgresEventStore,
+  rebuilding: ReadonlySet<string> = new Set(),
+): Promise<ProjectionReport[]> {
+  const head = await store.head();
+  const stored = new Map((await projectionStates(pool)).map((state) => [state.name, state]));
+  const reports: ProjectionReport[] = [];
+  for (const { projection, lifecycle } of projectionRegistry()) {
+    if (lifecycle === 'inline') {
+      reports.push({
+        name: projection.name,
+        lifecycle,
+        position: head && encodeCheckpoint(head),
+        lag: 0,
+        status: rebuilding.has(projection.name) ? 'rebuilding' : 'running',
+      });
+      continue;
+    }
+    const state = stored.get(projection.name);
+    const checkpoint: Checkpoint | null = state?.position ? decode(state.position) : null;
+    reports.push({
+      name: projection.name,
+      lifecycle,
+      position: state?.position ?? null,
+      lag: await store.countAfter(checkpoint, projection.handles),
+      status: rebuilding.has(projection.name) ? 'rebuilding' : (state?.status ?? 'stopped'),
+      ...(state?.error ? { error: state.error } : {}),
+      ...(state?.failedPosition ? { failedPosition: state.failedPosition } : {}),
+    });
+  }
+  return reports;
+}
+
+function decode(position: string): Checkpoint {
+  const [transactionId, globalPosition] = position.split('-');
+  return { transactionId, globalPosition };
+}
+
+export async function rebuildByName(
+  pool: Pool,
+  store: PostgresEventStore,
+  name: string,
+  options: { signal?: AbortSignal; batchSize?: number } = {},
+) {
+  const entry = projectionRegistry().find((e) => e.projection.name === name);
+  if (!entry) throw new Error(`no projection named ${name}`);
+  return rebuildProjection(pool, store, entry.projection, {
+    ...options,
+    async: entry.lifecycle === 'async',
+  });
+}

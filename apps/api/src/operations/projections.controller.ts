@@ -1,0 +1,60 @@
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { RequiresRole } from '@tally/http';
+import { ApiErrors } from '@tally/reports';
+import { ProjectionsService } from './projections.service';
+
+export class ProjectionResponse {
+  @ApiProperty({ example: 'figure_totals' })
+  name!: string;
+
+  @ApiProperty({ enum: ['inline', 'async'] })
+  lifecycle!: string;
+
+  @ApiProperty({ nullable: true, type: String, description: 'The last event applied.' })
+  position!: string | null;
+
+  @ApiProperty({ description: 'Committed events not yet applied.' })
+  lag!: number;
+
+  @ApiProperty({ enum: ['running', 'rebuilding', 'error', 'stopped'] })
+  status!: string;
+
+  @ApiPropertyOptional()
+  error?: string;
+
+  @ApiPropertyOptional({ description: 'The event it stopped at, in error.' })
+  failedPosition?: string;
+}
+
+@ApiTags('operations')
+@ApiBearerAuth()
+@Controller('projections')
+export class ProjectionsController {
+  constructor(private readonly projections: ProjectionsService) {}
+
+  @Get()
+  @RequiresRole('admin')
+  @ApiOkResponse({ type: [ProjectionResponse] })
+  @ApiErrors(401, 403)
+  list() {
+    return this.projections.status();
+  }
+
+  @Post(':name/rebuild')
+  @HttpCode(202)
+  @RequiresRole('admin')
+  @ApiAcceptedResponse({ description: 'The rebuild has started; see GET /projections.' })
+  @ApiErrors(401, 403, 404, 409)
+  rebuild(@Param('name') name: string) {
+    this.projections.startRebuild(name);
+    return { name, status: 'rebuilding' };
+  }
+}

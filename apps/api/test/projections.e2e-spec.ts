@@ -1,0 +1,239 @@
+import { PostgresEventStore } from '@tally/event-store';
+import { REPORTS_EVENT_STORE } from '@tally/reports';
+import { PG_POOL } from '../src/database/database.module';
+import { projectionRegistry, rebuildByName } from '../src/operations/projection-registry';
+import { ProjectionsService } from '../src/operations/projections.service';
+import { TestApp, bearer, createTestApp } from './support/test-app';
+
+const TABLES = projectionRegistry().flatMap((entry) => entry.projection.tables);
+
+describe('projections: rebuilds, status and totals as of any time', () => {
+  let t: TestApp;
+  const times: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  const post = (path: string, body: object) =>
+    t.http().post(path).set('Authorization', bearer('editor')).send(body);
+
+  const pause = () => new Promise((r) => setTimeout(r, 25));
+
+  async function checksums(): Promise<Record<string, string>> {
+    const sums: Record<string, string> = {};
+    for (const table of TABLES) {
+      const { rows } = await t.db.pool.query<{ sum: string }>(
+        `SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS sum FROM ${table} t`,
+      );
+      sums[table] = rows[0].sum;
+    }
+    return sums;
+  }
+
+  async function caughtUp(): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const { body } = await t.http().get('/projections').set('Authorization', bearer('admin'));
+      if (body.every((p: { lag: number }) => p.lag === 0)) return;
+      if (Date.now() > deadline) throw new Error(`projections lag: ${JSON.stringify(body)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('builds the workload: files, revisions, corrections, retractions, restores', async () => {
+    times.before = new Date().toISOString();
+    await pause();
+    const a = (
+      await post('/reports', {
+        title: 'A',
+        location: 'Deir Ezzor',
+        figures: [{ measure: 'killed', value: 18 }],
+      }).expect(201)
+    ).body.id;
+    const b = (
+      await post('/reports', {
+        title: 'B',
+        location: 'Aleppo',
+        figures: [
+          { measure: 'killed', min: 3, max: 5 },
+          { measure: 'injured', value: 7 },
+        ],
+      }).expect(201)
+    ).body.id;
+    await pause();
+    times.filed = new Date().toISOString();
+    await pause();
+    await post(`/reports/${a}/revisions`, {
+      reason: 'bodies retrieved',
+      figures: [
+        { measure: 'killed', value: 23 },
+        { measure: 'killed', dimensions: { location: 'Al-Mayadeen' }, value: 13 },
+      ],
+    }).expect(201);
+    await post(`/reports/${b}/revisions`, {
+      kind: 'correction',
+      reason: 'misread',
+      figures: [{ measure: 'killed', value: 4 }],
+      removeFigures: ['injured'],
+    }).expect(201);
+    await pause();
+    times.revised = new Date().toISOString();
+    await pause();
+    await post(`/reports/${a}/retract`, { reason: 'duplicate' }).expect(201);
+    await pause();
+    times.retracted = new Date().toISOString();
+    await pause();
+    await post(`/reports/${a}/restore`, { reason: 'not a duplicate' }).expect(201);
+    for (let i = 0; i < 12; i++) {
+      await post('/reports', {
+        title: `filler ${i}`,
+        figures: [{ measure: 'killed', value: i }],
+      }).expect(201);
+    }
+    await caughtUp();
+  });
+
+  it('answers /stats/figures with the totals that held at each time', async () => {
+    const stats = async (query: string) =>
+      (
+        await t
+          .http()
+          .get(`/stats/figures?measure=killed&${query}`)
+          .set('Authorization', bearer('reader'))
+          .expect(200)
+      ).body;
+    expect(await stats(`asOf=${times.before}`)).toMatchObject({
+      reports: 0,
+      total: { min: 0, max: 0 },
+    });
+    expect(await stats(`asOf=${times.filed}`)).toEqual({
+      measure: 'killed',
+      asOf: times.filed,
+      reports: 2,
+      total: { min: 21, max: 23 },
+      byLocation: [
+        { location: 'Aleppo', reports: 1, total: { min: 3, max: 5 } },
+        { location: 'Deir Ezzor', reports: 1, total: { min: 18, max: 18 } },
+      ],
+    });
+    expect(await stats(`asOf=${times.revised}`)).toMatchObject({
+      reports: 2,
+      total: { min: 27, max: 27 },
+    });
+    expect(await stats(`asOf=${times.retracted}`)).toMatchObject({
+      reports: 1,
+      total: { min: 4, max: 4 },
+      byLocation: [{ location: 'Aleppo', reports: 1 }],
+    });
+    expect(await stats(`asOf=${times.revised}&location=deir ezzor`)).toMatchObject({
+      reports: 1,
+      total: { min: 23, max: 23 },
+    });
+    const now = await stats('');
+    expect(now.reports).toBe(14);
+    await t.http().get('/stats/figures').set('Authorization', bearer('reader')).expect(400);
+    await t
+      .http()
+      .get('/stats/figures?measure=killed&asOf=soon')
+      .set('Authorization', bearer('reader'))
+      .expect(400);
+  });
+
+  it('lists every projection for an admin only', async () => {
+    await t.http().get('/projections').set('Authorization', bearer('editor')).expect(403);
+    const { body } = await t
+      .http()
+      .get('/projections')
+      .set('Authorization', bearer('admin'))
+      .expect(200);
+    expect(body.map((p: { name: string }) => p.name)).toEqual([
+      'report_current',
+      'report_revisions',
+      'figure_history',
+      'figure_totals',
+    ]);
+    for (const projection of body) {
+      expect(projection).toMatchObject({
+        lag: 0,
+        status: 'running',
+        position: expect.stringMatching(/^\d+-\d+$/),
+      });
+    }
+  });
+
+  it('rebuilds each projection from the events alone into identical tables', async () => {
+    const before = await checksums();
+    const pool = t.app.get(PG_POOL);
+    const store: PostgresEventStore = t.app.get(REPORTS_EVENT_STORE);
+    for (const { projection } of projectionRegistry()) {
+      const result = await rebuildByName(pool, store, projection.name, { batchSize: 7 });
+      expect(result.events).toBeGreaterThan(0);
+    }
+    expect(await checksums()).toEqual(before);
+    await caughtUp();
+  });
+
+  it('rebuilds through the API with 202, while reads keep answering', async () => {
+    const before = await checksums();
+    await t
+      .http()
+      .post('/projections/nope/rebuild')
+      .set('Authorization', bearer('admin'))
+      .expect(404);
+    await t
+      .http()
+      .post('/projections/report_current/rebuild')
+      .set('Authorization', bearer('editor'))
+      .expect(403);
+    const accepted = await t
+      .http()
+      .post('/projections/report_current/rebuild')
+      .set('Authorization', bearer('admin'))
+      .expect(202);
+    expect(accepted.body).toEqual({ name: 'report_current', status: 'rebuilding' });
+    await t.http().get('/reports').set('Authorization', bearer('reader')).expect(200);
+    await t.app.get(ProjectionsService).settled('report_current');
+    expect(await checksums()).toEqual(before);
+  });
+
+  it('leaves the live tables serving when a rebuild stops halfway, and rebuilds again', async () => {
+    const before = await checksums();
+    const pool = t.app.get(PG_POOL);
+    const store: PostgresEventStore = t.app.get(REPORTS_EVENT_STORE);
+    const controller = new AbortController();
+    let pages = 0;
+    const counting = new Proxy(store, {
+      get(target, key, receiver) {
+        if (key === 'readAll') {
+          return async (...args: Parameters<PostgresEventStore['readAll']>) => {
+            if (++pages === 2) controller.abort();
+            return target.readAll(...args);
+          };
+        }
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    await expect(
+      rebuildByName(pool, counting, 'report_revisions', {
+        batchSize: 5,
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow();
+    expect(await checksums()).toEqual(before);
+    const { rows } = await t.db.pool.query(
+      "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'rebuild_report_revisions'",
+    );
+    expect(rows[0].n).toBe(1);
+    const listed = await t
+      .http()
+      .get('/reports')
+      .set('Authorization', bearer('reader'))
+      .expect(200);
+    expect(listed.body.items.length).toBeGreaterThan(0);
+
+    await rebuildByName(pool, store, 'report_revisions', { batchSize: 5 });
+    expect(await checksums()).toEqual(before);
+  });
+});

@@ -1,0 +1,89 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ApiErrors } from '../shared/api-errors';
+import { IsStorableText, IsZonedTime } from '../shared/report.dto';
+import { FigureStatsQuery } from './figure-stats.query';
+
+export class FigureStatsParams {
+  @ApiProperty({ example: 'killed' })
+  @IsString()
+  @MaxLength(64)
+  @Matches(/^[a-z][a-z0-9_]*$/, { message: 'measure must match [a-z][a-z0-9_]*' })
+  measure!: string;
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @IsStorableText()
+  location?: string;
+
+  @ApiPropertyOptional({ description: 'Totals as recorded at this time; default now.' })
+  @IsOptional()
+  @IsZonedTime()
+  asOf?: string;
+}
+
+class TotalsResponse {
+  @ApiProperty()
+  min!: number;
+
+  @ApiProperty()
+  max!: number;
+}
+
+class LocationTotalsResponse {
+  @ApiProperty({ nullable: true, type: String })
+  location!: string | null;
+
+  @ApiProperty()
+  reports!: number;
+
+  @ApiProperty({ type: TotalsResponse })
+  total!: TotalsResponse;
+}
+
+export class FigureStatsResponse {
+  @ApiProperty({ example: 'killed' })
+  measure!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  asOf!: string;
+
+  @ApiProperty()
+  reports!: number;
+
+  @ApiProperty({ type: TotalsResponse })
+  total!: TotalsResponse;
+
+  @ApiProperty({ type: [LocationTotalsResponse] })
+  byLocation!: LocationTotalsResponse[];
+}
+
+@ApiTags('stats')
+@ApiBearerAuth()
+@Controller('stats/figures')
+export class FigureStatsController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @ApiOkResponse({
+    type: FigureStatsResponse,
+    description:
+      'Headline figures (keys without dimensions) of reports not retracted; a value counts as ' +
+      'min = max. Kept by an async projection: a change shows here once it has caught up.',
+  })
+  @ApiErrors(400, 401, 403)
+  stats(@Query() params: FigureStatsParams) {
+    const asOf = params.asOf === undefined ? new Date() : new Date(params.asOf);
+    return this.queries.execute(new FigureStatsQuery(params.measure, asOf, params.location));
+  }
+}
