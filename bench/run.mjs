@@ -1,0 +1,332 @@
+// npm run bench [-- --quick]: every figure next to a baseline taken in the same run, on a fresh
+// database created and dropped here. Writes bench/results.json and prints a table.
+import { spawn } from 'node:child_process';
+
+import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+
+const require = createRequire(import.meta.url);
+const dist = new URL('../dist/apps/api/', import.meta.url).pathname;
+const { Client, Pool } = require('pg');
+const { PostgresEventStore } = require(`${dist}libs/event-store/src`);
+const { reportProjections } = require(`${dist}libs/reports/src`);
+const { createDataSource, migrate } = require(`${dist}apps/api/src/database/data-source`);
+const { startEmbeddedPostgres } = require(`${dist}apps/api/src/database/embedded-postgres`);
+
+const quick = process.argv.includes('--quick');
+const SIZES = quick
+  ? {
+      seconds: 3,
+      httpSeconds: 5,
+      httpReports: 100,
+      revisions: 1000,
+      samples: 200,
+      rebuildReports: 4_000,
+    }
+  : {
+      seconds: 10,
+      httpSeconds: 20,
+      httpReports: 1000,
+      revisions: 10_000,
+      samples: 1000,
+      rebuildReports: 200_000,
+    };
+const rows = [];
+const row = (id, label, value, unit) => {
+  rows.push({ id, label, value: Math.round(value * 100) / 100, unit });
+  console.log(`  ${label.padEnd(52)} ${String(rows.at(-1).value).padStart(10)} ${unit}`);
+};
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+
+let embedded = null;
+let serverUrl = process.env.DATABASE_URL;
+if (!serverUrl) {
+  embedded = await startEmbeddedPostgres({
+    dataDir: `${os.tmpdir()}/tally-bench-${Date.now()}`,
+    ephemeral: true,
+  });
+  serverUrl = embedded.url;
+}
+const database = `tally_bench_${Date.now()}`;
+const admin = new Client({ connectionString: serverUrl });
+await admin.connect();
+await admin.query(`CREATE DATABASE ${database}`);
+const url = new URL(serverUrl);
+url.pathname = `/${database}`;
+const dbUrl = url.toString();
+const dataSource = createDataSource(dbUrl);
+await dataSource.initialize();
+await migrate(dataSource);
+await dataSource.destroy();
+const pool = new Pool({ connectionString: dbUrl, max: 20 });
+const settings = (
+  await pool.query(
+    `SELECT name, setting FROM pg_settings WHERE name IN
+       ('server_version', 'shared_buffers', 'synchronous_commit', 'fsync', 'max_connections')`,
+  )
+).rows;
+
+console.log(
+  `tally bench${quick ? ' (quick)' : ''}: ${os.cpus().length} cores, PostgreSQL ${settings.find((s) => s.name === 'server_version')?.setting}`,
+);
+
+/** Runs `writers` loops for the bench's seconds; returns operations per second. */
+async function rate(writers, operation) {
+  const deadline = performance.now() + SIZES.seconds * 1000;
+  let count = 0;
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      for (let i = 0; performance.now() < deadline; i++) {
+        await operation(w, i);
+        count++;
+      }
+    }),
+  );
+  return count / SIZES.seconds;
+}
+
+// 1. Baseline: one INSERT per event into a table shaped like the store's, autocommit.
+await pool.query(`CREATE TABLE baseline_events (LIKE events INCLUDING ALL)`);
+const payload = JSON.stringify({
+  figures: [{ key: 'killed', measure: 'killed', dimensions: {}, amount: 23 }],
+});
+const meta = JSON.stringify({ actor: 'bench' });
+const baseline = async (writers) =>
+  rate(writers, (w, i) =>
+    pool.query(
+      `INSERT INTO baseline_events (stream_id, stream_version, type, schema_version, data, metadata, recorded_at, hash)
+       VALUES ($1, $2, 'Bench', 1, $3, $4, now(), '')`,
+      [`b-${writers}-${w}`, i + 1, payload, meta],
+    ),
+  );
+const store = new PostgresEventStore(pool);
+const append = async (writers) =>
+  rate(writers, (w, i) =>
+    store.append(`a-${writers}-${w}`, i, [{ type: 'Bench', data: JSON.parse(payload) }], {
+      actor: 'bench',
+    }),
+  );
+const b1 = await baseline(1);
+row('baseline_1w', 'baseline: plain INSERT, 1 writer', b1, 'events/s');
+const a1 = await append(1);
+row('append_1w', `store append, 1 writer (${(a1 / b1).toFixed(2)}x baseline)`, a1, 'events/s');
+const b8 = await baseline(8);
+row('baseline_8w', 'baseline: plain INSERT, 8 writers', b8, 'events/s');
+const a8 = await append(8);
+row('append_8w', `store append, 8 writers (${(a8 / b8).toFixed(2)}x baseline)`, a8, 'events/s');
+
+// The server, as users run it, on the bench database.
+const token = 'bench-admin-token';
+const port = 20_000 + Math.floor(Math.random() * 20_000);
+const server = spawn(process.execPath, [`${dist}apps/api/src/main.js`], {
+  env: {
+    ...process.env,
+    DATABASE_URL: dbUrl,
+    TALLY_API_KEYS: `bench:admin:${token}`,
+    PORT: String(port),
+    TALLY_WRITE_LIMIT: '0',
+  },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+function call(method, path, body) {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const request = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      },
+      (response) => {
+        const chunks = [];
+        response.on('data', (c) => chunks.push(c));
+        response.on('end', () =>
+          resolve({ status: response.statusCode, body: Buffer.concat(chunks).toString() }),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end(data);
+  });
+}
+const rssOf = async (pid) => {
+  const { readFileSync } = await import('node:fs');
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+};
+for (let i = 0; i < 200; i++) {
+  if ((await call('GET', '/health').catch(() => ({ status: 0 }))).status === 200) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
+await new Promise((r) => setTimeout(r, 1000));
+row('idle_rss_mb', 'server RSS after start', await rssOf(server.pid), 'MB');
+
+// 3. HTTP revisions end to end: 16 connections, spread over many reports.
+const reportIds = [];
+for (let i = 0; i < SIZES.httpReports; i++) {
+  const { body } = await call('POST', '/reports', {
+    title: `bench ${i}`,
+    figures: [{ measure: 'killed', value: 0 }],
+  });
+  reportIds.push(JSON.parse(body).id);
+}
+const latencies = [];
+let failures = 0;
+const httpDeadline = performance.now() + SIZES.httpSeconds * 1000;
+await Promise.all(
+  Array.from({ length: 16 }, async (_, c) => {
+    for (let i = 0; performance.now() < httpDeadline; i++) {
+      const id = reportIds[Math.floor(Math.random() * reportIds.length)];
+      const started = performance.now();
+      const { status } = await call('POST', `/reports/${id}/revisions`, {
+        reason: 'bench',
+        figures: [{ measure: 'killed', value: c * 1_000_000 + i + 1 }],
+      });
+      latencies.push(performance.now() - started);
+      if (status !== 201) failures++;
+    }
+  }),
+);
+row(
+  'http_rps',
+  `HTTP revisions, 16 connections (${failures} not 201)`,
+  latencies.length / SIZES.httpSeconds,
+  'revisions/s',
+);
+row('http_p50_ms', 'HTTP revisions p50', percentile(latencies, 50), 'ms');
+row('http_p99_ms', 'HTTP revisions p99', percentile(latencies, 99), 'ms');
+row('loaded_rss_mb', 'server RSS after the HTTP load', await rssOf(server.pid), 'MB');
+
+// 4. Time travel on one report with many revisions.
+const { body: filed } = await call('POST', '/reports', {
+  title: 'long history',
+  figures: [{ measure: 'killed', value: 0 }],
+});
+const longId = JSON.parse(filed).id;
+const deep = new PostgresEventStore(pool, { inlineProjections: reportProjections() });
+for (let n = 2; n <= SIZES.revisions; n++) {
+  await deep.append(
+    `report-${longId}`,
+    n - 1,
+    [
+      {
+        type: 'ReportRevised',
+        data: {
+          kind: 'update',
+          reason: 'bench',
+          reportedAt: null,
+          source: null,
+          details: {},
+          figures: [{ key: 'killed', measure: 'killed', dimensions: {}, amount: n }],
+          removedFigures: [],
+        },
+      },
+    ],
+    { actor: 'bench' },
+  );
+}
+const { rows: span } = await pool.query(
+  'SELECT min(recorded_at) AS first, max(recorded_at) AS last FROM report_revisions WHERE report_id = $1',
+  [longId],
+);
+const travel = [];
+for (let i = 0; i < SIZES.samples; i++) {
+  const asOf = i % 2 === 0;
+  const query = asOf
+    ? `asOf=${new Date(span[0].first.getTime() + Math.random() * (span[0].last - span[0].first)).toISOString()}`
+    : `revision=${1 + Math.floor(Math.random() * SIZES.revisions)}`;
+  const started = performance.now();
+  const { status } = await call('GET', `/reports/${longId}?${query}`);
+  travel.push(performance.now() - started);
+  if (status !== 200) throw new Error(`time travel answered ${status}`);
+}
+row(
+  'timetravel_p50_ms',
+  `time travel p50 (${SIZES.revisions} revisions)`,
+  percentile(travel, 50),
+  'ms',
+);
+row('timetravel_p99_ms', 'time travel p99', percentile(travel, 99), 'ms');
+const historyStarted = performance.now();
+await call('GET', `/reports/${longId}/figures/killed/history`);
+row('history_ms', 'figures/killed/history, first page', performance.now() - historyStarted, 'ms');
+server.kill('SIGTERM');
+await new Promise((r) => server.on('exit', r));
+agent.destroy();
+
+// 5. Rebuild of the report projections over reports x 5 revisions, in a process of its own.
+await pool.query('TRUNCATE report_current, report_revisions, report_figure_changes');
+await pool.query(`ALTER TABLE events DISABLE TRIGGER events_no_truncate`);
+await pool.query(`TRUNCATE events`);
+await pool.query(`ALTER TABLE events ENABLE TRIGGER events_no_truncate`);
+await pool.query(
+  `INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata, recorded_at, hash)
+   SELECT 'report-' || r.id, v, CASE WHEN v = 1 THEN 'ReportFiled' ELSE 'ReportRevised' END, 1,
+          CASE WHEN v = 1 THEN jsonb_build_object('title', 'report ' || r.n, 'summary', null,
+                 'location', 'L' || (r.n % 50), 'occurredAt', null, 'reason', 'first', 'reportedAt', null,
+                 'source', null, 'figures', jsonb_build_array(jsonb_build_object('key', 'killed',
+                 'measure', 'killed', 'dimensions', '{}'::jsonb, 'amount', 10)))
+          ELSE jsonb_build_object('kind', 'update', 'reason', 'toll rose', 'reportedAt', null,
+                 'source', null, 'details', '{}'::jsonb, 'removedFigures', '[]'::jsonb,
+                 'figures', jsonb_build_array(jsonb_build_object('key', 'killed', 'measure', 'killed',
+                 'dimensions', '{}'::jsonb, 'amount', 10 + v))) END,
+          '{"actor":"bench"}', now(), ''
+     FROM (SELECT n, gen_random_uuid() AS id FROM generate_series(1, $1) n) r,
+          generate_series(1, 5) v
+    ORDER BY r.n, v`,
+  [SIZES.rebuildReports],
+);
+const child = spawn(
+  process.execPath,
+  [
+    new URL('./rebuild-child.mjs', import.meta.url).pathname,
+    dbUrl,
+    'report_current',
+    'report_revisions',
+    'figure_history',
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+let childOut = '';
+child.stdout.on('data', (c) => (childOut += c));
+await new Promise((r) => child.on('exit', r));
+const rebuilt = JSON.parse(childOut.trim().split('\n').at(-1));
+const logEvents = SIZES.rebuildReports * 5;
+row(
+  'rebuild_eps',
+  `rebuild of 3 projections over ${logEvents} events`,
+  logEvents / rebuilt.seconds,
+  'events/s',
+);
+row('rebuild_rss_mb', 'rebuild peak RSS', rebuilt.maxRssMb, 'MB');
+
+await pool.end();
+await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
+await admin.end();
+await embedded?.stop();
+
+const results = {
+  when: new Date().toISOString(),
+  quick,
+  machine: {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  },
+  postgres: Object.fromEntries(settings.map((s) => [s.name, s.setting])),
+  rows,
+};
+writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+console.log('wrote bench/results.json');
