@@ -1,7 +1,8 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { DEFAULT_LIMIT, PageQuery, ValidationFailed, decodeCursor } from '@tally/http';
+import { DEFAULT_LIMIT, PageQuery, ValidationFailed } from '@tally/http';
+import { revisionCursor } from '../shared/revision-cursor';
 import { ApiErrors } from '../shared/api-errors';
 import { SourceResponse } from '../shared/report.response';
 import { FigureHistoryQuery } from './figure-history.query';
@@ -76,14 +77,7 @@ export class FigureHistoryController {
     if (key.length > 1000 || key.includes('\u0000')) {
       throw ValidationFailed.at('key', 'is not a figure key');
     }
-    let afterRevision = 0;
-    if (page.cursor !== undefined) {
-      const value = decodeCursor(page.cursor) as { revision?: unknown } | null;
-      if (typeof value?.revision !== 'number' || !Number.isSafeInteger(value.revision)) {
-        throw ValidationFailed.at('cursor', 'is not a cursor this list gave');
-      }
-      afterRevision = value.revision;
-    }
+    const afterRevision = revisionCursor(page.cursor);
     return this.queries.execute(
       new FigureHistoryQuery(id, key, page.limit ?? DEFAULT_LIMIT, afterRevision),
     );

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { encodeCursor } from '@tally/http';
+import { nextRevisionCursor } from '../shared/revision-cursor';
 import { Pool } from 'pg';
 import { Amount, FigureNotFound, RevisionKind, Source } from '../domain';
 import { REPORTS_POOL } from '../report-store';
@@ -82,7 +82,7 @@ export class FigureHistoryHandler implements IQueryHandler<FigureHistoryQuery> {
     return {
       key,
       items,
-      nextCursor: rows.length > limit && last ? encodeCursor({ revision: last.revision }) : null,
+      nextCursor: rows.length > limit && last ? nextRevisionCursor(last.revision) : null,
     };
   }
 }

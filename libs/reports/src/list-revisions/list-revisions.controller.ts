@@ -7,7 +7,8 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { DEFAULT_LIMIT, PageQuery, ValidationFailed, decodeCursor } from '@tally/http';
+import { DEFAULT_LIMIT, PageQuery, ValidationFailed } from '@tally/http';
+import { revisionCursor } from '../shared/revision-cursor';
 import { reportView } from '../domain';
 import { ApiErrors } from '../shared/api-errors';
 import { ReportResponse, SourceResponse } from '../shared/report.response';
@@ -74,14 +75,7 @@ export class ListRevisionsController {
   @ApiOkResponse({ type: RevisionPageResponse, description: 'Oldest first.' })
   @ApiErrors(400, 401, 403, 404)
   list(@Param('id', new ParseUUIDPipe()) id: string, @Query() page: PageQuery) {
-    let afterRevision = 0;
-    if (page.cursor !== undefined) {
-      const value = decodeCursor(page.cursor) as { revision?: unknown } | null;
-      if (typeof value?.revision !== 'number' || !Number.isSafeInteger(value.revision)) {
-        throw ValidationFailed.at('cursor', 'is not a cursor this list gave');
-      }
-      afterRevision = value.revision;
-    }
+    const afterRevision = revisionCursor(page.cursor);
     return this.queries.execute(
       new ListRevisionsQuery(id, page.limit ?? DEFAULT_LIMIT, afterRevision),
     );

@@ -1,5 +1,6 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { Page, encodeCursor } from '@tally/http';
+import { Page } from '@tally/http';
+import { nextRevisionCursor } from '../shared/revision-cursor';
 import { RevisionReader, StoredRevision } from '../revision-reader';
 
 export type RevisionItem = Omit<StoredRevision, 'state'>;
@@ -25,7 +26,7 @@ export class ListRevisionsHandler implements IQueryHandler<ListRevisionsQuery> {
     const last = items[items.length - 1];
     return {
       items,
-      nextCursor: rows.length > limit && last ? encodeCursor({ revision: last.revision }) : null,
+      nextCursor: rows.length > limit && last ? nextRevisionCursor(last.revision) : null,
     };
   }
 }
