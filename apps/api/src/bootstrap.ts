@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { TallyRequest } from '@tally/http';
 import { ProblemResponse } from '@tally/reports';
 import type { NextFunction, Response } from 'express';
+import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { strictValidationPipe } from './http/validation.pipe';
 import { AppModule } from './app.module';
@@ -29,6 +30,7 @@ export async function createApp(
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(helmet());
   app.use(assignRequestId);
   app.useGlobalPipes(strictValidationPipe());
   const document = SwaggerModule.createDocument(

@@ -1,0 +1,47 @@
+import { TestApp, bearer, createTestApp, storedEvents } from './support/test-app';
+
+describe('write limits and security headers', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ writeLimit: 3 });
+  });
+  afterAll(() => t.close());
+
+  it('answers 429 with Retry-After past TALLY_WRITE_LIMIT writes a minute, and records nothing', async () => {
+    for (let i = 0; i < 3; i++) {
+      await t
+        .http()
+        .post('/reports')
+        .set('Authorization', bearer('editor'))
+        .send({ title: `r${i}` })
+        .expect(201);
+    }
+    const before = (await storedEvents(t.db)).length;
+    const limited = await t
+      .http()
+      .post('/reports')
+      .set('Authorization', bearer('editor'))
+      .send({ title: 'one too many' })
+      .expect(429);
+    expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.body).toMatchObject({ status: 429 });
+    expect((await storedEvents(t.db)).length).toBe(before);
+    // The same client address with another key is limited too; reads are not.
+    await t
+      .http()
+      .post('/reports')
+      .set('Authorization', bearer('admin'))
+      .send({ title: 'other key, same address' })
+      .expect(429);
+    await t.http().get('/reports').set('Authorization', bearer('reader')).expect(200);
+  });
+
+  it('sends security headers', async () => {
+    const response = await t.http().get('/health').expect(200);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['x-powered-by']).toBeUndefined();
+    expect(response.headers['x-request-id']).toBeDefined();
+  });
+});
