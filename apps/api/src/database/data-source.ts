@@ -2,14 +2,24 @@ import { DataSource } from 'typeorm';
 import { Pool } from 'pg';
 import { migrations } from '../../../../migrations';
 
-export function createDataSource(url: string, options: { poolSize?: number } = {}): DataSource {
+export interface DataSourceOptions {
+  readonly poolSize?: number;
+  /** Cancels any statement running longer (the server's requests; not migrations or tools). */
+  readonly statementTimeoutMs?: number;
+}
+
+export function createDataSource(url: string, options: DataSourceOptions = {}): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
     migrations,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
-    extra: { max: options.poolSize ?? 20, application_name: 'tally' },
+    extra: {
+      max: options.poolSize ?? 20,
+      application_name: 'tally',
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    },
   });
 }
 

@@ -9,6 +9,7 @@ export interface DatabaseOptions {
   readonly url: string;
   readonly migrate: boolean;
   readonly poolSize?: number;
+  readonly statementTimeoutMs?: number;
 }
 
 @Global()
@@ -23,9 +24,20 @@ export class DatabaseModule implements OnApplicationShutdown {
         {
           provide: DataSource,
           useFactory: async () => {
-            const dataSource = createDataSource(options.url, { poolSize: options.poolSize });
+            if (options.migrate) {
+              const migrator = createDataSource(options.url, { poolSize: 2 });
+              await migrator.initialize();
+              try {
+                await migrate(migrator);
+              } finally {
+                await migrator.destroy();
+              }
+            }
+            const dataSource = createDataSource(options.url, {
+              poolSize: options.poolSize,
+              statementTimeoutMs: options.statementTimeoutMs ?? 30_000,
+            });
             await dataSource.initialize();
-            if (options.migrate) await migrate(dataSource);
             return dataSource;
           },
         },

@@ -54,7 +54,24 @@ const BODY_PARSER_ERRORS: Readonly<Record<string, [number, string]>> = {
   'entity.verify.failed': [400, 'the body is not valid JSON'],
 };
 
+/**
+ * The database being unreachable, restarting or too slow is the server's trouble, not the
+ * client's: 503, and the client may retry.
+ */
+function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== 'string') return false;
+  return (
+    /^(08|53|57P)/.test(code) || // connection, resources, shutdown
+    code === '57014' || // statement timeout
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)
+  );
+}
+
 export function problemFor(exception: unknown): Problem {
+  if (isDatabaseUnavailable(exception) || /Connection terminated/.test(String(exception))) {
+    return problem(503, 'database_unavailable', 'the database is not available; try again');
+  }
   if (isCoded(exception)) {
     return problem(STATUS_BY_CODE[exception.code], exception.code, exception.message, {
       ...exception.extensions,

@@ -1,0 +1,27 @@
+import { BadRequestException } from '@nestjs/common';
+import { StreamVersionConflictError } from '@tally/event-store';
+import { RevisionConflict } from '@tally/reports';
+import { problemFor } from '../src/http/problem-details.filter';
+
+describe('problemFor', () => {
+  it.each([
+    [{ code: '57014', message: 'canceling statement due to statement timeout' }, 503],
+    [{ code: '57P01', message: 'terminating connection due to administrator command' }, 503],
+    [{ code: '08006', message: 'connection failure' }, 503],
+    [Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 503],
+    [new Error('Connection terminated unexpectedly'), 503],
+    [new RevisionConflict('r', 1, 2), 409],
+    [new StreamVersionConflictError('s', 1, 2), 409],
+    [new BadRequestException('bad'), 400],
+    [new Error('boom'), 500],
+  ])('maps %p to %d, with no internals in the body', (error, status) => {
+    const problem = problemFor(error);
+    expect(problem.status).toBe(status);
+    expect(JSON.stringify(problem)).not.toMatch(/\bat .+:\d+:\d+/);
+    if (status === 500) expect(problem.detail).not.toContain('boom');
+  });
+
+  it('carries the current revision on a conflict', () => {
+    expect(problemFor(new RevisionConflict('r', 1, 2))).toMatchObject({ currentRevision: 2 });
+  });
+});
