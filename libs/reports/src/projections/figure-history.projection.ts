@@ -1,6 +1,6 @@
 import { InlineProjection, RecordedEvent } from '@tally/event-store';
 import { PoolClient } from 'pg';
-import { Amount, REPORT_EVENT_TYPES, sameAmount, unreachable } from '../domain';
+import { Amount, REPORT_EVENT_TYPES, ReportEvent, sameAmount, unreachable } from '../domain';
 import { asReportEvent } from '../report-stream';
 
 /** `report_figure_changes`: one row per revision that changed a figure, from and to. */
@@ -9,41 +9,65 @@ export class FigureHistoryProjection implements InlineProjection {
   readonly tables = ['report_figure_changes'];
   readonly handles = REPORT_EVENT_TYPES;
 
+  /** Set-based: one read of the batch's reports' last amounts, one write of the new rows. */
   async apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
+    const reportIds = [...new Set(events.map((e) => e.streamId.slice('report-'.length)))];
+    const { rows } = await tx.query<{
+      report_id: string;
+      figure_key: string;
+      to_amount: Amount | null;
+    }>(
+      `SELECT DISTINCT ON (report_id, figure_key) report_id, figure_key, to_amount
+         FROM report_figure_changes WHERE report_id = ANY($1::uuid[])
+        ORDER BY report_id, figure_key, revision DESC`,
+      [reportIds],
+    );
+    const amounts = new Map(
+      rows.map((row) => [`${row.report_id} ${row.figure_key}`, row.to_amount]),
+    );
+    const records: object[] = [];
     for (const recorded of events) {
       const { event, stamp } = asReportEvent(recorded);
-      let changes: { key: string; to: Amount | null }[];
-      switch (event.type) {
-        case 'ReportFiled':
-          changes = event.data.figures.map((f) => ({ key: f.key, to: f.amount }));
-          break;
-        case 'ReportRevised':
-          changes = [
-            ...event.data.figures.map((f) => ({ key: f.key, to: f.amount })),
-            ...event.data.removedFigures.map((key) => ({ key, to: null })),
-          ];
-          break;
-        case 'ReportRetracted':
-        case 'ReportRestored':
-          changes = [];
-          break;
-        default:
-          return unreachable(event);
-      }
-      for (const { key, to } of changes) {
-        const { rows } = await tx.query<{ to_amount: Amount | null }>(
-          `SELECT to_amount FROM report_figure_changes
-            WHERE report_id = $1 AND figure_key = $2 ORDER BY revision DESC LIMIT 1`,
-          [stamp.reportId, key],
-        );
-        const from = rows[0]?.to_amount ?? null;
+      for (const { key, to } of figureChanges(event)) {
+        const slot = `${stamp.reportId} ${key}`;
+        const from = amounts.get(slot) ?? null;
         if (sameAmount(from, to)) continue;
-        await tx.query(
-          `INSERT INTO report_figure_changes (report_id, figure_key, revision, from_amount, to_amount)
-           VALUES ($1, $2, $3, $4, $5)`,
-          [stamp.reportId, key, stamp.revision, JSON.stringify(from), JSON.stringify(to)],
-        );
+        amounts.set(slot, to);
+        records.push({
+          report_id: stamp.reportId,
+          figure_key: key,
+          revision: stamp.revision,
+          from_amount: from,
+          to_amount: to,
+        });
       }
     }
+    if (records.length === 0) return;
+    await tx.query(
+      `INSERT INTO report_figure_changes (report_id, figure_key, revision, from_amount, to_amount)
+       SELECT r.report_id, r.figure_key, r.revision, coalesce(r.from_amount, 'null'),
+              coalesce(r.to_amount, 'null')
+         FROM jsonb_to_recordset($1::jsonb) AS r(report_id uuid, figure_key text,
+              revision integer, from_amount jsonb, to_amount jsonb)`,
+      [JSON.stringify(records)],
+    );
+  }
+}
+
+/** The figures an event sets (to their amount) or removes (to null). */
+function figureChanges(event: ReportEvent): { key: string; to: Amount | null }[] {
+  switch (event.type) {
+    case 'ReportFiled':
+      return event.data.figures.map((f) => ({ key: f.key, to: f.amount }));
+    case 'ReportRevised':
+      return [
+        ...event.data.figures.map((f) => ({ key: f.key, to: f.amount })),
+        ...event.data.removedFigures.map((key) => ({ key, to: null })),
+      ];
+    case 'ReportRetracted':
+    case 'ReportRestored':
+      return [];
+    default:
+      return unreachable(event);
   }
 }

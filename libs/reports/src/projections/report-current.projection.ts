@@ -1,7 +1,7 @@
 import { InlineProjection, RecordedEvent } from '@tally/event-store';
 import { PoolClient } from 'pg';
-import { REPORT_EVENT_TYPES, ReportState, evolve } from '../domain';
-import { asReportEvent } from '../report-stream';
+import { REPORT_EVENT_TYPES, ReportState } from '../domain';
+import { foldByReport } from './fold-by-report';
 
 /** `report_current`: each report as it stands now, with its full state (the command side's snapshot). */
 export class ReportCurrentProjection implements InlineProjection {
@@ -9,35 +9,42 @@ export class ReportCurrentProjection implements InlineProjection {
   readonly tables = ['report_current'];
   readonly handles = REPORT_EVENT_TYPES;
 
+  /** Set-based: one read of the batch's reports, one write of their new states. */
   async apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
-    for (const recorded of events) {
-      const { event, stamp } = asReportEvent(recorded);
-      const { rows } = await tx.query<{ state: ReportState }>(
-        'SELECT state FROM report_current WHERE report_id = $1',
-        [stamp.reportId],
-      );
-      const state = evolve(rows[0]?.state ?? null, event, stamp);
-      await tx.query(
-        `INSERT INTO report_current
-           (report_id, revision, status, location, search, state, created_at, updated_at)
-         VALUES ($1, $2, $3, $4,
-                 to_tsvector('simple', $5 || ' ' || coalesce($6, '')), $7, $8, $9)
-         ON CONFLICT (report_id) DO UPDATE SET
-           revision = EXCLUDED.revision, status = EXCLUDED.status,
-           location = EXCLUDED.location, search = EXCLUDED.search, state = EXCLUDED.state,
-           updated_at = EXCLUDED.updated_at`,
-        [
-          state.id,
-          state.revision,
-          state.status,
-          state.location,
-          state.title,
-          state.summary,
-          JSON.stringify(state),
-          state.createdAt,
-          state.updatedAt,
-        ],
-      );
-    }
+    const reportIds = [...new Set(events.map((e) => e.streamId.slice('report-'.length)))];
+    const { rows } = await tx.query<{ report_id: string; state: ReportState }>(
+      'SELECT report_id, state FROM report_current WHERE report_id = ANY($1::uuid[])',
+      [reportIds],
+    );
+    const states = new Map(rows.map((row) => [row.report_id, row.state]));
+    foldByReport(events, states);
+    const records = reportIds.map((id) => {
+      const state = states.get(id)!;
+      return {
+        report_id: id,
+        revision: state.revision,
+        status: state.status,
+        location: state.location,
+        title: state.title,
+        summary: state.summary,
+        state,
+        created_at: state.createdAt,
+        updated_at: state.updatedAt,
+      };
+    });
+    await tx.query(
+      `INSERT INTO report_current
+         (report_id, revision, status, location, search, state, created_at, updated_at)
+       SELECT r.report_id, r.revision, r.status, r.location,
+              to_tsvector('simple', r.title || ' ' || coalesce(r.summary, '')),
+              r.state, r.created_at, r.updated_at
+         FROM jsonb_to_recordset($1::jsonb) AS r(report_id uuid, revision integer, status text,
+              location text, title text, summary text, state jsonb, created_at timestamptz,
+              updated_at timestamptz)
+       ON CONFLICT (report_id) DO UPDATE SET
+         revision = EXCLUDED.revision, status = EXCLUDED.status, location = EXCLUDED.location,
+         search = EXCLUDED.search, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
+      [JSON.stringify(records)],
+    );
   }
 }

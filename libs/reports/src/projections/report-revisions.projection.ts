@@ -1,7 +1,7 @@
 import { InlineProjection, RecordedEvent } from '@tally/event-store';
 import { PoolClient } from 'pg';
-import { REPORT_EVENT_TYPES, ReportState, diffReports, evolve, revisionKind } from '../domain';
-import { asReportEvent } from '../report-stream';
+import { REPORT_EVENT_TYPES, ReportState, diffReports, revisionKind } from '../domain';
+import { foldByReport } from './fold-by-report';
 
 /**
  * `report_revisions`: one row per revision with what it changed, who, why, on what source, its
@@ -12,33 +12,38 @@ export class ReportRevisionsProjection implements InlineProjection {
   readonly tables = ['report_revisions'];
   readonly handles = REPORT_EVENT_TYPES;
 
+  /** Set-based: one read of each report's latest state, one write of all the new rows. */
   async apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
-    for (const recorded of events) {
-      const { event, stamp } = asReportEvent(recorded);
-      const { rows } = await tx.query<{ state: ReportState }>(
-        'SELECT state FROM report_revisions WHERE report_id = $1 AND revision = $2',
-        [stamp.reportId, stamp.revision - 1],
-      );
-      const before = rows[0]?.state ?? null;
-      const after = evolve(before, event, stamp);
-      await tx.query(
-        `INSERT INTO report_revisions (report_id, revision, kind, reason, actor, recorded_at,
-                                       reported_at, source, changes, hash, state)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [
-          stamp.reportId,
-          stamp.revision,
-          revisionKind(event),
-          event.data.reason,
-          recorded.metadata.actor ?? null,
-          stamp.recordedAt,
-          event.data.reportedAt ?? stamp.recordedAt,
-          event.data.source ? JSON.stringify(event.data.source) : null,
-          JSON.stringify(diffReports(before, after)),
-          recorded.hash,
-          JSON.stringify(after),
-        ],
-      );
-    }
+    const reportIds = [...new Set(events.map((e) => e.streamId.slice('report-'.length)))];
+    const { rows } = await tx.query<{ report_id: string; state: ReportState }>(
+      `SELECT DISTINCT ON (report_id) report_id, state FROM report_revisions
+        WHERE report_id = ANY($1::uuid[]) ORDER BY report_id, revision DESC`,
+      [reportIds],
+    );
+    const states = new Map(rows.map((row) => [row.report_id, row.state]));
+    const records: object[] = [];
+    foldByReport(events, states, (recorded, before, after, { event, stamp }) => {
+      records.push({
+        report_id: stamp.reportId,
+        revision: stamp.revision,
+        kind: revisionKind(event),
+        reason: event.data.reason,
+        actor: recorded.metadata.actor ?? null,
+        recorded_at: stamp.recordedAt,
+        reported_at: event.data.reportedAt ?? stamp.recordedAt,
+        source: event.data.source,
+        changes: diffReports(before, after),
+        hash: recorded.hash,
+        state: after,
+      });
+    });
+    await tx.query(
+      `INSERT INTO report_revisions (report_id, revision, kind, reason, actor, recorded_at,
+                                     reported_at, source, changes, hash, state)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(report_id uuid, revision integer,
+              kind text, reason text, actor text, recorded_at timestamptz,
+              reported_at timestamptz, source jsonb, changes jsonb, hash text, state jsonb)`,
+      [JSON.stringify(records)],
+    );
   }
 }
