@@ -11,24 +11,35 @@ export class FigureHistoryProjection implements InlineProjection {
 
   /** Set-based: one read of the batch's reports' last amounts, one write of the new rows. */
   async apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
-    const reportIds = [...new Set(events.map((e) => e.streamId.slice('report-'.length)))];
+    const changes = events.map((recorded) => {
+      const folded = asReportEvent(recorded);
+      return { ...folded, figures: figureChanges(folded.event) };
+    });
+    const touched = new Map<string, [string, string]>();
+    for (const { stamp, figures } of changes) {
+      for (const { key } of figures) touched.set(`${stamp.reportId} ${key}`, [stamp.reportId, key]);
+    }
+    if (touched.size === 0) return;
+    const slots = [...touched.values()];
+    // The last amount of each figure touched: one index probe each, however long its history.
     const { rows } = await tx.query<{
       report_id: string;
       figure_key: string;
       to_amount: Amount | null;
     }>(
-      `SELECT DISTINCT ON (report_id, figure_key) report_id, figure_key, to_amount
-         FROM report_figure_changes WHERE report_id = ANY($1::uuid[])
-        ORDER BY report_id, figure_key, revision DESC`,
-      [reportIds],
+      `SELECT k.report_id, k.figure_key, last.to_amount
+         FROM unnest($1::uuid[], $2::text[]) AS k(report_id, figure_key)
+         CROSS JOIN LATERAL (SELECT to_amount FROM report_figure_changes f
+                              WHERE f.report_id = k.report_id AND f.figure_key = k.figure_key
+                              ORDER BY f.revision DESC LIMIT 1) last`,
+      [slots.map(([id]) => id), slots.map(([, key]) => key)],
     );
     const amounts = new Map(
       rows.map((row) => [`${row.report_id} ${row.figure_key}`, row.to_amount]),
     );
     const records: object[] = [];
-    for (const recorded of events) {
-      const { event, stamp } = asReportEvent(recorded);
-      for (const { key, to } of figureChanges(event)) {
+    for (const { stamp, figures } of changes) {
+      for (const { key, to } of figures) {
         const slot = `${stamp.reportId} ${key}`;
         const from = amounts.get(slot) ?? null;
         if (sameAmount(from, to)) continue;

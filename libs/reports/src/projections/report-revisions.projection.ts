@@ -16,8 +16,11 @@ export class ReportRevisionsProjection implements InlineProjection {
   async apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
     const reportIds = [...new Set(events.map((e) => e.streamId.slice('report-'.length)))];
     const { rows } = await tx.query<{ report_id: string; state: ReportState }>(
-      `SELECT DISTINCT ON (report_id) report_id, state FROM report_revisions
-        WHERE report_id = ANY($1::uuid[]) ORDER BY report_id, revision DESC`,
+      // The latest row of each report: one index probe each, however long its history.
+      `SELECT r.id AS report_id, latest.state
+         FROM unnest($1::uuid[]) AS r(id)
+         CROSS JOIN LATERAL (SELECT state FROM report_revisions
+                              WHERE report_id = r.id ORDER BY revision DESC LIMIT 1) latest`,
       [reportIds],
     );
     const states = new Map(rows.map((row) => [row.report_id, row.state]));
