@@ -2,6 +2,7 @@ import {
   Checkpoint,
   PostgresEventStore,
   RebuildableProjection,
+  decodeCheckpoint,
   encodeCheckpoint,
   projectionStates,
   rebuildProjection,
@@ -63,7 +64,7 @@ export async function reportProjectionStates(
       continue;
     }
     const state = stored.get(projection.name);
-    const checkpoint: Checkpoint | null = state?.position ? decode(state.position) : null;
+    const checkpoint: Checkpoint | null = state?.position ? decodeCheckpoint(state.position) : null;
     reports.push({
       name: projection.name,
       lifecycle,
@@ -75,11 +76,6 @@ export async function reportProjectionStates(
     });
   }
   return reports;
-}
-
-function decode(position: string): Checkpoint {
-  const [transactionId, globalPosition] = position.split('-');
-  return { transactionId, globalPosition };
 }
 
 export async function rebuildByName(

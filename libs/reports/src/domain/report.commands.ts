@@ -1,5 +1,5 @@
 import { FigureInput } from './figures';
-import { OpenStatus, ReportStatus, Source } from './report.events';
+import { ReportStatus, Source } from './report.events';
 
 /** What a revision says about itself; `reportedAt` is ISO 8601 UTC. */
 interface RevisionInput {
@@ -32,5 +32,3 @@ export type ReportCommand =
     })
   | (RevisionInput & { readonly type: 'RetractReport' })
   | (RevisionInput & { readonly type: 'RestoreReport' });
-
-export type { OpenStatus };

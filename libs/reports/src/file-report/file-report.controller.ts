@@ -6,7 +6,7 @@ import type { Principal } from '@tally/http';
 import type { Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
 import { reportView } from '../domain';
-import { ApiWriteErrors } from '../shared/api-errors';
+import { ApiErrors } from '../shared/api-errors';
 import { ReportResponse } from '../shared/report.response';
 import { toUtc } from '../shared/report.dto';
 import { idempotencyOf } from '../shared/write-context';
@@ -24,7 +24,7 @@ export class FileReportController {
   @RequiresRole('editor')
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: ReportResponse, description: 'Revision 1; `ETag: "1"`, `Location`.' })
-  @ApiWriteErrors(400, 401, 403, 413, 422, 429)
+  @ApiErrors(400, 401, 403, 413, 422, 429)
   async file(
     @Body() body: FileReportDto,
     @CurrentPrincipal() principal: Principal,

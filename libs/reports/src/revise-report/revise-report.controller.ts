@@ -20,7 +20,7 @@ import { CurrentPrincipal, RequestId, RequiresRole } from '@tally/http';
 import type { Principal } from '@tally/http';
 import type { Response } from 'express';
 import { ReportCommand } from '../domain';
-import { ApiWriteErrors } from '../shared/api-errors';
+import { ApiErrors } from '../shared/api-errors';
 import { toUtc } from '../shared/report.dto';
 import { RevisionResultResponse, revisionResult } from '../shared/revision.response';
 import { expectedRevisionOf, idempotencyOf } from '../shared/write-context';
@@ -46,7 +46,7 @@ export class ReviseReportController {
   @ApiWriteHeaders()
   @ApiCreatedResponse({ type: RevisionResultResponse, description: 'A new revision; `ETag`.' })
   @ApiOkResponse({ type: RevisionResultResponse, description: 'Nothing changed: `changes: []`.' })
-  @ApiWriteErrors(400, 401, 403, 404, 409, 413, 422, 429)
+  @ApiErrors(400, 401, 403, 404, 409, 413, 422, 429)
   revise(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: ReviseReportDto,
@@ -91,7 +91,7 @@ export class ReviseReportController {
   @RequiresRole('editor')
   @ApiWriteHeaders()
   @ApiCreatedResponse({ type: RevisionResultResponse, description: 'The retraction revision.' })
-  @ApiWriteErrors(400, 401, 403, 404, 409, 413, 422, 429)
+  @ApiErrors(400, 401, 403, 404, 409, 413, 422, 429)
   retract(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: StatusChangeDto,
@@ -113,7 +113,7 @@ export class ReviseReportController {
   @RequiresRole('editor')
   @ApiWriteHeaders()
   @ApiCreatedResponse({ type: RevisionResultResponse, description: 'The restoration revision.' })
-  @ApiWriteErrors(400, 401, 403, 404, 409, 413, 422, 429)
+  @ApiErrors(400, 401, 403, 404, 409, 413, 422, 429)
   restore(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: StatusChangeDto,

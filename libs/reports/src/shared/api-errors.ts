@@ -43,7 +43,7 @@ const DESCRIPTIONS: Record<number, string> = {
 };
 
 /** Documents the problem details a route may answer with. */
-export function ApiWriteErrors(...statuses: number[]): MethodDecorator & ClassDecorator {
+export function ApiErrors(...statuses: number[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ...statuses.map((status) =>
       ApiResponse({
@@ -56,5 +56,3 @@ export function ApiWriteErrors(...statuses: number[]): MethodDecorator & ClassDe
     ),
   );
 }
-
-export const ApiErrors = ApiWriteErrors;
