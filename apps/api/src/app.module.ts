@@ -2,6 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { TallyConfig } from './config/tally-config';
 import { ReportsModule } from '@tally/reports';
 import { DatabaseModule, PG_POOL } from './database/database.module';
@@ -14,10 +18,30 @@ import { WriteThrottlerGuard, writeThrottlers } from './http/write-throttler.gua
 
 @Module({})
 export class AppModule {
-  static forRoot(config: TallyConfig, databaseUrl: string): DynamicModule {
+  static forRoot(
+    config: TallyConfig,
+    databaseUrl: string,
+    log: { level: string; stream?: DestinationStream } = { level: 'info' },
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        LoggerModule.forRoot({
+          pinoHttp: [
+            {
+              level: log.level,
+              // The request id is the correlation id of the events the request writes.
+              genReqId: (request: IncomingMessage) =>
+                (request as IncomingMessage & { requestId?: string }).requestId ?? randomUUID(),
+              redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], remove: true },
+              customProps: (request: IncomingMessage) => ({
+                actor: (request as IncomingMessage & { principal?: { name: string } }).principal
+                  ?.name,
+              }),
+            },
+            log.stream ?? process.stdout,
+          ],
+        }),
         DatabaseModule.forRoot({ url: databaseUrl, migrate: config.migrate }),
         TerminusModule.forRoot({ logger: false }),
         ReportsModule.register(PG_POOL),

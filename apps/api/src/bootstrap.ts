@@ -1,4 +1,6 @@
-import { INestApplication, LogLevel } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -14,7 +16,10 @@ import { TallyConfig } from './config/tally-config';
 export const BODY_LIMIT = '1mb';
 
 export interface CreateAppOptions {
-  readonly logger?: false | LogLevel[];
+  /** `silent` for tests; structured JSON lines otherwise. */
+  readonly logLevel?: string;
+  /** Where the JSON log lines go; standard output by default. */
+  readonly logStream?: DestinationStream;
 }
 
 /** Builds the whole HTTP application; `main.ts` and the e2e specs share it. */
@@ -24,9 +29,13 @@ export async function createApp(
   options: CreateAppOptions = {},
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot(config, databaseUrl),
-    { logger: options.logger ?? ['log', 'warn', 'error'], bodyParser: false },
+    AppModule.forRoot(config, databaseUrl, {
+      level: options.logLevel ?? 'info',
+      stream: options.logStream,
+    }),
+    { bufferLogs: true, bodyParser: false },
   );
+  app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.disable('x-powered-by');
   app.set('etag', false);

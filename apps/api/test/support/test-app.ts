@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { TestDatabase, createTestDatabase } from '../../../../test/support/test-database';
-import { createApp } from '../../src/bootstrap';
+import { CreateAppOptions, createApp } from '../../src/bootstrap';
 import { TallyConfig, parseApiKeys } from '../../src/config/tally-config';
 
 export const TOKENS = {
@@ -18,7 +18,10 @@ export interface TestApp {
 }
 
 /** The whole HTTP application on a database of the test file's own. */
-export async function createTestApp(overrides: Partial<TallyConfig> = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Partial<TallyConfig> = {},
+  log: CreateAppOptions = { logLevel: 'silent' },
+): Promise<TestApp> {
   const db = await createTestDatabase();
   const config: TallyConfig = {
     port: 0,
@@ -34,7 +37,7 @@ export async function createTestApp(overrides: Partial<TallyConfig> = {}): Promi
     migrate: true,
     ...overrides,
   };
-  const app = await createApp(config, db.url, { logger: false });
+  const app = await createApp(config, db.url, log);
   await app.init();
   return {
     app,
