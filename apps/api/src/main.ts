@@ -26,7 +26,10 @@ async function main(): Promise<void> {
     databaseUrl = embedded.url;
   }
 
-  const app = await createApp(config, databaseUrl);
+  const app = await createApp(config, databaseUrl).catch(async (error: unknown) => {
+    await embedded?.stop();
+    throw error;
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -45,7 +48,11 @@ async function main(): Promise<void> {
       ? await seedExample(app.get(PG_POOL), app.get(ReportCommandRunner))
       : null;
 
-  await app.listen(config.port);
+  await app.listen(config.port).catch(async (error: unknown) => {
+    await app.close();
+    await embedded?.stop();
+    throw error;
+  });
   const base = `http://localhost:${config.port}`;
   console.log(`tally: listening on ${base} (API docs: ${base}/docs)`);
   if (config.generatedKey) {
