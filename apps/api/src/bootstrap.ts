@@ -40,6 +40,9 @@ export async function createApp(
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(helmet());
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({ origin: [...config.corsOrigins], exposedHeaders: ['ETag', 'Location'] });
+  }
   app.use(assignRequestId);
   app.useGlobalPipes(strictValidationPipe());
   const document = SwaggerModule.createDocument(

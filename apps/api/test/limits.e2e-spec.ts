@@ -38,6 +38,29 @@ describe('write limits and security headers', () => {
     await t.http().get('/reports').set('Authorization', bearer('reader')).expect(200);
   });
 
+  it('answers no cross-origin request unless the origin is configured', async () => {
+    const preflight = await t
+      .http()
+      .options('/reports')
+      .set('Origin', 'https://elsewhere.example')
+      .set('Access-Control-Request-Method', 'POST');
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    const open = await createTestApp({ corsOrigins: ['https://newsroom.example'] });
+    try {
+      const allowed = await open
+        .http()
+        .options('/reports')
+        .set('Origin', 'https://newsroom.example')
+        .set('Access-Control-Request-Method', 'POST')
+        .expect(204);
+      expect(allowed.headers['access-control-allow-origin']).toBe('https://newsroom.example');
+      const other = await open.http().get('/health').set('Origin', 'https://elsewhere.example');
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await open.close();
+    }
+  });
+
   it('sends security headers', async () => {
     const response = await t.http().get('/health').expect(200);
     expect(response.headers['x-content-type-options']).toBe('nosniff');

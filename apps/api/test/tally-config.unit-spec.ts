@@ -23,7 +23,9 @@ describe('loadConfig', () => {
       TALLY_PUBLIC_READ: 'true',
       TALLY_WRITE_LIMIT: '0',
       PORT: '8080',
+      TALLY_CORS_ORIGINS: 'https://newsroom.example, http://localhost:5173',
     });
+    expect(config.corsOrigins).toEqual(['https://newsroom.example', 'http://localhost:5173']);
     expect(config.apiKeys).toEqual([
       { name: 'ana', role: 'editor', token: 'tok-ana-123' },
       { name: 'bo', role: 'reader', token: 'tok-bo-456' },
@@ -45,6 +47,7 @@ describe('loadConfig', () => {
     [{ TALLY_API_KEYS: 'a:admin:12345678,b:reader:12345678' }, /repeats a token/],
     [{ PORT: 'eighty' }, /PORT must be an integer/],
     [{ TALLY_PUBLIC_READ: 'yes' }, /TALLY_PUBLIC_READ must be true or false/],
+    [{ TALLY_CORS_ORIGINS: 'https://a.org/path' }, /TALLY_CORS_ORIGINS has/],
   ])('refuses %j with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

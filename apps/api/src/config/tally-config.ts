@@ -22,6 +22,8 @@ export interface TallyConfig {
   readonly publicRead: boolean;
   readonly writeLimit: number;
   readonly migrate: boolean;
+  /** Origins allowed to call the API from a browser; none unless configured. */
+  readonly corsOrigins: readonly string[];
 }
 
 /** A configuration the server cannot start with; its message is the one line to print. */
@@ -53,6 +55,7 @@ export function loadConfig(
     publicRead: boolean(env, 'TALLY_PUBLIC_READ', false),
     writeLimit: integer(env, 'TALLY_WRITE_LIMIT', 600, 0, 1_000_000),
     migrate: boolean(env, 'TALLY_MIGRATE', true),
+    corsOrigins: origins(env.TALLY_CORS_ORIGINS),
   };
 }
 
@@ -80,6 +83,19 @@ export function parseApiKeys(text: string): ApiKey[] {
 
 function generatedAdminKey(): ApiKey {
   return { name: 'admin', role: 'admin', token: randomBytes(24).toString('base64url') };
+}
+
+function origins(text: string | undefined): string[] {
+  const list = (text ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of list) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(`TALLY_CORS_ORIGINS has "${origin}"; use origins like https://a.org`);
+    }
+  }
+  return list;
 }
 
 function nonEmpty(value: string | undefined): string | null {

@@ -35,6 +35,7 @@ export async function createTestApp(
     publicRead: false,
     writeLimit: 0,
     migrate: true,
+    corsOrigins: [],
     ...overrides,
   };
   const app = await createApp(config, db.url, log);
