@@ -4,7 +4,7 @@ import type { DestinationStream } from 'pino';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { TallyRequest } from '@tally/http';
+import { TallyRequest, ValidationFailed } from '@tally/http';
 import { ProblemResponse } from '@tally/reports';
 import type { NextFunction, Response } from 'express';
 import helmet from 'helmet';
@@ -37,6 +37,7 @@ export async function createApp(
   );
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.use(refuseDeepBodies);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(helmet());
@@ -70,5 +71,22 @@ function assignRequestId(request: TallyRequest, response: Response, next: NextFu
   const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
   request.requestId = id;
   response.setHeader('X-Request-Id', id);
+  next();
+}
+
+const MAX_BODY_DEPTH = 32;
+
+/** No request of the API nests deeper than a few levels; a deeper body would only cost stack. */
+function refuseDeepBodies(request: TallyRequest, _response: Response, next: NextFunction): void {
+  const pending: [unknown, number][] = [[request.body, 1]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_BODY_DEPTH) {
+      next(ValidationFailed.at('body', `the body nests deeper than ${MAX_BODY_DEPTH} levels`));
+      return;
+    }
+    for (const child of Object.values(value)) pending.push([child, depth + 1]);
+  }
   next();
 }
