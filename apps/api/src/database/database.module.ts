@@ -38,6 +38,10 @@ export class DatabaseModule implements OnApplicationShutdown {
               statementTimeoutMs: options.statementTimeoutMs ?? 30_000,
             });
             await dataSource.initialize();
+            // A connection that dies while checked out (PostgreSQL restarting) emits 'error' on
+            // its client; unheard, that would end the process. Its query fails with the error
+            // anyway (a 503), and the pool replaces the connection.
+            poolOf(dataSource).on('connect', (client) => client.on('error', () => undefined));
             return dataSource;
           },
         },

@@ -11,6 +11,8 @@ export interface EmbeddedPostgresOptions {
   readonly ephemeral?: boolean;
   /** Trade durability for speed (test clusters only). */
   readonly fast?: boolean;
+  /** A fixed port; by default a free one is chosen at each start. */
+  readonly port?: number;
   readonly onLog?: (line: string) => void;
 }
 
@@ -37,7 +39,7 @@ export async function startEmbeddedPostgres(
   stopOrphanedPostmaster(clusterDir);
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const log = options.onLog ?? (() => undefined);
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
   if (options.fast) {

@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { createApp } from '../src/bootstrap';
+import { parseApiKeys } from '../src/config/tally-config';
+import { ChildProcess, spawn } from 'node:child_process';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A PostgreSQL of this test's own, stopped and started again under a running server. */
+describe('PostgreSQL restarting under the server', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tally-restart-'));
+  let port: number;
+  let postgres: ChildProcess;
+  let url: string;
+
+  /** Starts PostgreSQL on the same files and port; resolves once it accepts connections. */
+  function startPostgres(): Promise<ChildProcess> {
+    const child = spawn(
+      process.execPath,
+      [join(__dirname, '../../../test/support/postgres-process.mjs'), dataDir, String(port)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    return new Promise((resolve, reject) => {
+      child.stdout?.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('ready')) resolve(child);
+      });
+      child.on('exit', (code) => reject(new Error(`postgres exited with ${code}`)));
+    });
+  }
+
+  function stopPostgres(child: ChildProcess): Promise<void> {
+    return new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.on('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  }
+  let app: INestApplication;
+  const token = 'restart-editor-token';
+
+  beforeAll(async () => {
+    port = await freePort();
+    postgres = await startPostgres();
+    url = `postgres://tally:tally@127.0.0.1:${port}/postgres`;
+    app = await createApp(
+      {
+        port: 0,
+        databaseUrl: url,
+        dataDir,
+        apiKeys: parseApiKeys(`eve:editor:${token}`),
+        generatedKey: false,
+        seed: false,
+        publicRead: false,
+        writeLimit: 0,
+        migrate: true,
+        corsOrigins: [],
+      },
+      url,
+      { logLevel: 'silent' },
+    );
+    await app.init();
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await stopPostgres(postgres);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const file = () =>
+    request(app.getHttpServer())
+      .post('/reports')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ title: 'survives' });
+
+  it('answers 503 while the database is down and recovers without a restart', async () => {
+    await request(app.getHttpServer()).get('/health').expect(200);
+    await file().expect(201);
+
+    await stopPostgres(postgres);
+    const health = await request(app.getHttpServer()).get('/health');
+    expect(health.status).toBe(503);
+    const write = await file();
+    expect(write.status).toBe(503);
+    expect(write.headers['content-type']).toMatch(/^application\/problem\+json/);
+
+    postgres = await startPostgres();
+    const deadline = Date.now() + 20_000;
+    let status = 0;
+    while (status !== 200 && Date.now() < deadline) {
+      status = (await request(app.getHttpServer()).get('/health')).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(status).toBe(200);
+    await file().expect(201);
+    const listed = await request(app.getHttpServer())
+      .get('/reports')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    expect(listed.body.items).toHaveLength(2);
+  }, 60_000);
+});
