@@ -2,6 +2,7 @@ import { EventStore1764000000000 } from './1764000000000-event-store';
 import { ReportReadModels1764000000001 } from './1764000000001-report-read-models';
 import { Projections1764000000002 } from './1764000000002-projections';
 import { FigureTotals1764000000003 } from './1764000000003-figure-totals';
+import { AppRole1764000000004 } from './1764000000004-app-role';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs agree. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   ReportReadModels1764000000001,
   Projections1764000000002,
   FigureTotals1764000000003,
+  AppRole1764000000004,
 ];
