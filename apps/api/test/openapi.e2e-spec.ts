@@ -14,7 +14,7 @@ describe('the OpenAPI document and public reads', () => {
     await SwaggerParser.validate(structuredClone(body));
     expect(body.openapi).toMatch(/^3\./);
     const routes: [string, string, string[]][] = [
-      ['/reports', 'post', ['201', '400', '401', '403', '413', '422']],
+      ['/reports', 'post', ['201', '400', '401', '403', '413', '422', '429']],
       ['/reports', 'get', ['200', '400', '401']],
       ['/reports/{id}', 'get', ['200', '400', '404']],
       ['/reports/{id}/revisions', 'post', ['200', '201', '400', '404', '409', '422']],
@@ -27,6 +27,9 @@ describe('the OpenAPI document and public reads', () => {
       ['/reports/{id}/verify', 'get', ['200', '404']],
       ['/events', 'get', ['200', '400']],
       ['/health', 'get', ['200', '503']],
+      ['/stats/figures', 'get', ['200', '400', '401']],
+      ['/projections', 'get', ['200', '401', '403']],
+      ['/projections/{name}/rebuild', 'post', ['202', '401', '403', '404', '409']],
     ];
     for (const [path, method, statuses] of routes) {
       const operation = body.paths[path]?.[method];
