@@ -1,15 +1,15 @@
-import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, RequestId, RequiresRole } from '@tally/http';
-import type { Principal } from '@tally/http';
+import { RequiresRole } from '@tally/http';
 import type { Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
 import { reportView } from '../domain';
 import { ApiErrors } from '../shared/api-errors';
 import { ReportResponse } from '../shared/report.response';
 import { toUtc } from '../shared/report.dto';
-import { idempotencyOf } from '../shared/write-context';
+import { WriteRequest, idempotencyOf } from '../shared/write-context';
+import type { WriteRequestInfo } from '../shared/write-context';
 import { FileReportCommand } from './file-report.command';
 import { FileReportDto } from './file-report.dto';
 
@@ -27,12 +27,11 @@ export class FileReportController {
   @ApiErrors(400, 401, 403, 413, 422, 429)
   async file(
     @Body() body: FileReportDto,
-    @CurrentPrincipal() principal: Principal,
-    @RequestId() requestId: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @WriteRequest() request: WriteRequestInfo,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const idempotency = idempotencyOf(idempotencyKey, 'POST /reports', body);
+    const { principal, requestId } = request;
+    const idempotency = idempotencyOf(request.idempotencyKey, request.route, body);
     // A repeated idempotent filing must reach the same stream, so its id comes from the key.
     const reportId = idempotency ? uuidFrom(`${principal.name}\n${idempotency.key}`) : randomUUID();
     const outcome = await this.commands.execute(

@@ -1,13 +1,4 @@
-import {
-  Body,
-  Controller,
-  Headers,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Res,
-  applyDecorators,
-} from '@nestjs/common';
+import { Body, Controller, Param, ParseUUIDPipe, Post, Res, applyDecorators } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -16,14 +7,15 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, RequestId, RequiresRole } from '@tally/http';
-import type { Principal } from '@tally/http';
+import { RequiresRole } from '@tally/http';
 import type { Response } from 'express';
 import { ReportCommand } from '../domain';
 import { ApiErrors } from '../shared/api-errors';
 import { toUtc } from '../shared/report.dto';
 import { RevisionResultResponse, revisionResult } from '../shared/revision.response';
-import { expectedRevisionOf, idempotencyOf } from '../shared/write-context';
+import { CommandContext } from '../report-command-runner';
+import { WriteRequest, commandContext } from '../shared/write-context';
+import type { WriteRequestInfo } from '../shared/write-context';
 import { RestoreReportCommand } from '../restore-report/restore-report.command';
 import { RetractReportCommand } from '../retract-report/retract-report.command';
 import { ReviseReportCommand } from './revise-report.command';
@@ -50,10 +42,7 @@ export class ReviseReportController {
   revise(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: ReviseReportDto,
-    @CurrentPrincipal() principal: Principal,
-    @RequestId() requestId: string | undefined,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @WriteRequest() request: WriteRequestInfo,
     @Res({ passthrough: true }) response: Response,
   ) {
     const set = body.set ?? {};
@@ -75,14 +64,7 @@ export class ReviseReportController {
         figures: body.figures,
         removeFigures: body.removeFigures,
       },
-      {
-        principal,
-        requestId,
-        ifMatch,
-        idempotencyKey,
-        body,
-        route: `POST /reports/${id}/revisions`,
-      },
+      commandContext(request, body),
       response,
     );
   }
@@ -95,16 +77,13 @@ export class ReviseReportController {
   retract(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: StatusChangeDto,
-    @CurrentPrincipal() principal: Principal,
-    @RequestId() requestId: string | undefined,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @WriteRequest() request: WriteRequestInfo,
     @Res({ passthrough: true }) response: Response,
   ) {
     return this.execute(
       id,
       { type: 'RetractReport', ...this.facts(body) },
-      { principal, requestId, ifMatch, idempotencyKey, body, route: `POST /reports/${id}/retract` },
+      commandContext(request, body),
       response,
     );
   }
@@ -117,16 +96,13 @@ export class ReviseReportController {
   restore(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: StatusChangeDto,
-    @CurrentPrincipal() principal: Principal,
-    @RequestId() requestId: string | undefined,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @WriteRequest() request: WriteRequestInfo,
     @Res({ passthrough: true }) response: Response,
   ) {
     return this.execute(
       id,
       { type: 'RestoreReport', ...this.facts(body) },
-      { principal, requestId, ifMatch, idempotencyKey, body, route: `POST /reports/${id}/restore` },
+      commandContext(request, body),
       response,
     );
   }
@@ -142,22 +118,9 @@ export class ReviseReportController {
   private async execute(
     reportId: string,
     command: Exclude<ReportCommand, { type: 'FileReport' }>,
-    request: {
-      principal: Principal;
-      requestId?: string;
-      ifMatch?: string;
-      idempotencyKey?: string;
-      body: { expectedRevision?: number };
-      route: string;
-    },
+    context: CommandContext,
     response: Response,
   ) {
-    const context = {
-      actor: request.principal.name,
-      correlationId: request.requestId,
-      expectedRevision: expectedRevisionOf(request.ifMatch, request.body.expectedRevision),
-      idempotency: idempotencyOf(request.idempotencyKey, request.route, request.body),
-    };
     const outcome = await this.commands.execute(
       command.type === 'ReviseReport'
         ? new ReviseReportCommand(reportId, command, context)

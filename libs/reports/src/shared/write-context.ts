@@ -1,5 +1,48 @@
-import { ValidationFailed } from '@tally/http';
+import { ExecutionContext, createParamDecorator } from '@nestjs/common';
+import { Principal, TallyRequest, ValidationFailed } from '@tally/http';
 import { createHash } from 'node:crypto';
+import { CommandContext } from '../report-command-runner';
+
+/** What a write request says about itself besides its body. */
+export interface WriteRequestInfo {
+  readonly principal: Principal;
+  readonly requestId?: string;
+  readonly ifMatch?: string;
+  readonly idempotencyKey?: string;
+  /** `POST /reports/…/revisions`: part of an idempotent request's fingerprint. */
+  readonly route: string;
+}
+
+export const WriteRequest = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): WriteRequestInfo => {
+    const request = context.switchToHttp().getRequest<TallyRequest>();
+    if (!request.principal) throw new Error('WriteRequest on a route without authentication');
+    const header = (name: string) => {
+      const value = request.headers[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    return {
+      principal: request.principal,
+      requestId: request.requestId,
+      ifMatch: header('if-match'),
+      idempotencyKey: header('idempotency-key'),
+      route: `${request.method} ${request.path}`,
+    };
+  },
+);
+
+/** The command's context: the actor, the correlation id, the expected revision, idempotency. */
+export function commandContext(
+  request: WriteRequestInfo,
+  body: { expectedRevision?: number },
+): CommandContext {
+  return {
+    actor: request.principal.name,
+    correlationId: request.requestId,
+    expectedRevision: expectedRevisionOf(request.ifMatch, body.expectedRevision),
+    idempotency: idempotencyOf(request.idempotencyKey, request.route, body),
+  };
+}
 
 /** `If-Match: "3"` (or `3`) as an expected revision; `*` or no header expects nothing. */
 export function expectedRevisionOf(
