@@ -47,7 +47,8 @@ async function dropDatabase(name: string): Promise<void> {
   await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
-async function adminQuery(sql: string): Promise<void> {
+/** A statement on the server's maintenance database (roles, databases). */
+export async function adminQuery(sql: string): Promise<void> {
   const client = new Client({ connectionString: serverUrl() });
   await client.connect();
   try {

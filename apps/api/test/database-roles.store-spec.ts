@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { PostgresEventStore } from '@tally/event-store';
-import { TestDatabase, createTestDatabase } from '../../../test/support/test-database';
+import { TestDatabase, adminQuery, createTestDatabase } from '../../../test/support/test-database';
 
 /** A role granted with `grant_app_role`, as the README tells an operator: it cannot rewrite events. */
 describe('the application role', () => {
@@ -23,7 +23,7 @@ describe('the application role', () => {
   afterAll(async () => {
     await app.end();
     await db.drop();
-    await db.pool.query(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
+    await adminQuery(`DROP ROLE IF EXISTS ${role}`);
   });
 
   it('appends and reads, but may not UPDATE, DELETE or TRUNCATE events', async () => {
