@@ -10,6 +10,11 @@ export function reportIdOf(streamId: string): string {
   return streamId.slice('report-'.length);
 }
 
+/** The distinct reports a batch of events touches, in first-seen order. */
+export function reportIdsOf(events: readonly RecordedEvent[]): string[] {
+  return [...new Set(events.map((event) => reportIdOf(event.streamId)))];
+}
+
 /** The domain's view of a stored event: its data, and the revision and time it was recorded. */
 export function asReportEvent(recorded: RecordedEvent): {
   event: ReportEvent;

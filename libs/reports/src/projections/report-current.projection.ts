@@ -1,6 +1,7 @@
 import { InlineProjection, RecordedEvent } from '@tally/event-store';
 import { PoolClient } from 'pg';
 import { REPORT_EVENT_TYPES, ReportState } from '../domain';
+import { reportIdsOf } from '../report-stream';
 import { foldByReport } from './fold-by-report';
 
 /** `report_current`: each report as it stands now, with its full state (the command side's snapshot). */
@@ -11,7 +12,7 @@ export class ReportCurrentProjection implements InlineProjection {
 
   /** Set-based: one read of the batch's reports, one write of their new states. */
   async apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
-    const reportIds = [...new Set(events.map((e) => e.streamId.slice('report-'.length)))];
+    const reportIds = reportIdsOf(events);
     const { rows } = await tx.query<{ report_id: string; state: ReportState }>(
       'SELECT report_id, state FROM report_current WHERE report_id = ANY($1::uuid[])',
       [reportIds],

@@ -1,6 +1,7 @@
 import { InlineProjection, RecordedEvent } from '@tally/event-store';
 import { PoolClient } from 'pg';
 import { REPORT_EVENT_TYPES, ReportState, diffReports, revisionKind } from '../domain';
+import { reportIdsOf } from '../report-stream';
 import { foldByReport } from './fold-by-report';
 
 /**
@@ -14,7 +15,7 @@ export class ReportRevisionsProjection implements InlineProjection {
 
   /** Set-based: one read of each report's latest state, one write of all the new rows. */
   async apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
-    const reportIds = [...new Set(events.map((e) => e.streamId.slice('report-'.length)))];
+    const reportIds = reportIdsOf(events);
     const { rows } = await tx.query<{ report_id: string; state: ReportState }>(
       // The latest row of each report: one index probe each, however long its history.
       `SELECT r.id AS report_id, latest.state
