@@ -1,15 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import {
-  ArrayMaxSize,
-  IsArray,
-  IsOptional,
-  IsString,
-  MaxLength,
-  MinLength,
-  ValidateNested,
-} from 'class-validator';
-import { FigureDto, IsStorableText, IsZonedTime, RevisionFactsDto } from '../shared/report.dto';
+  FigureDto,
+  FiguresField,
+  IsStorableText,
+  IsZonedTime,
+  RevisionFactsDto,
+} from '../shared/report.dto';
 
 export class FileReportDto extends RevisionFactsDto {
   @ApiProperty({ maxLength: 300, example: 'US airstrikes on 27 positions in Deir Ezzor' })
@@ -38,11 +35,6 @@ export class FileReportDto extends RevisionFactsDto {
   @IsZonedTime()
   occurredAt?: string;
 
-  @ApiPropertyOptional({ type: [FigureDto], maxItems: 200 })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(200)
-  @ValidateNested({ each: true })
-  @Type(() => FigureDto)
+  @FiguresField()
   figures?: FigureDto[];
 }

@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 import {
   FigureDto,
+  FiguresField,
   IsStorableText,
   IsZonedTime,
   OPEN_STATUSES,
@@ -82,12 +83,7 @@ export class ReviseReportDto extends RevisionFactsDto {
   @Type(() => ReportFieldsDto)
   set?: ReportFieldsDto;
 
-  @ApiPropertyOptional({ type: [FigureDto], maxItems: 200 })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(200)
-  @ValidateNested({ each: true })
-  @Type(() => FigureDto)
+  @FiguresField()
   figures?: FigureDto[];
 
   @ApiPropertyOptional({ type: [String], example: ['killed{nationality=Syrian}'] })

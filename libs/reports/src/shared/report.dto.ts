@@ -1,6 +1,10 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { FIGURE_LIMITS } from '../domain';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsInt,
   IsObject,
   IsOptional,
@@ -160,6 +164,18 @@ export class RevisionFactsDto {
   @ValidateNested()
   @Type(() => SourceDto)
   source?: SourceDto;
+}
+
+/** The figures a filing or a revision sets: at most a report's worth, each checked. */
+export function FiguresField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ type: [FigureDto], maxItems: FIGURE_LIMITS.figuresPerReport }),
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(FIGURE_LIMITS.figuresPerReport),
+    ValidateNested({ each: true }),
+    Type(() => FigureDto),
+  );
 }
 
 export const OPEN_STATUSES = ['developing', 'confirmed'] as const;
