@@ -311,6 +311,15 @@ row(
 row('rebuild_rss_mb', 'rebuild peak RSS', rebuilt.maxRssMb, 'MB');
 
 await pool.end();
+// pool.end() resolves before its connections have closed: let them go before dropping.
+for (let i = 0; i < 50; i++) {
+  const { rows } = await admin.query(
+    'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+    [database],
+  );
+  if (rows[0].n === 0) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
 await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
 await admin.end();
 await embedded?.stop();

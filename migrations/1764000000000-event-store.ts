@@ -1,60 +1,16 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/**
- * The event store: streams (one row per stream, locked while appending, holding the head of
- * its hash chain), events (append-only, refused UPDATE/DELETE/TRUNCATE by trigger) and
- * commands (one row per idempotent command id).
- *
- * `append_to_stream` does a whole append in one round trip. The hash of an event is SHA-256 over
- * lines of text: the previous hash of the stream ('' for the first), stream id, stream version,
- * type, schema version, data and metadata as PostgreSQL's canonical jsonb text, and the recorded
- * time as ISO 8601 UTC with milliseconds. `verifyStream` recomputes the same in Node.
- */
-export class EventStore1764000000000 implements MigrationInterface {
-  name = 'EventStore1764000000000';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+/** The streams table of the first schema (replaced by the unique key in 1764000000005). */
+export const STREAMS = `
       CREATE TABLE streams (
         stream_id text PRIMARY KEY,
         version integer NOT NULL,
         head_hash text NOT NULL,
         updated_at timestamptz NOT NULL
-      );
+      );`;
 
-      CREATE TABLE events (
-        global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        stream_id text NOT NULL,
-        stream_version integer NOT NULL,
-        type text NOT NULL,
-        schema_version integer NOT NULL,
-        data jsonb NOT NULL,
-        metadata jsonb NOT NULL,
-        recorded_at timestamptz NOT NULL,
-        transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
-        hash text NOT NULL,
-        CONSTRAINT events_stream_version_key UNIQUE (stream_id, stream_version)
-      );
-      CREATE INDEX events_commit_order_idx ON events (transaction_id, global_position);
-
-      CREATE TABLE commands (
-        command_id text PRIMARY KEY,
-        fingerprint text,
-        stream_id text NOT NULL,
-        first_version integer NOT NULL,
-        last_version integer NOT NULL,
-        recorded_at timestamptz NOT NULL
-      );
-
-      CREATE FUNCTION events_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        RAISE EXCEPTION 'events are append-only: % refused', TG_OP USING ERRCODE = 'TA001';
-      END $$;
-      CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
-        FOR EACH ROW EXECUTE FUNCTION events_refuse_change();
-      CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
-        FOR EACH STATEMENT EXECUTE FUNCTION events_refuse_change();
-
+/** The append function of the first schema (replaced by one statement in 1764000000005). */
+export const APPEND_TO_STREAM = `
       -- p_expected_version: NULL = any, 0 = the stream must not exist, n = it must be at n.
       -- p_events: [{ "type", "schemaVersion", "data" }]; p_metadata is shared by all of them.
       CREATE FUNCTION append_to_stream(
@@ -142,7 +98,59 @@ export class EventStore1764000000000 implements MigrationInterface {
                                 recorded_at)
             VALUES (p_command_id, p_fingerprint, p_stream_id, v_first, v_version, v_now);
         END IF;
+      END $$;`;
+
+/**
+ * The event store: streams (one row per stream, locked while appending, holding the head of
+ * its hash chain), events (append-only, refused UPDATE/DELETE/TRUNCATE by trigger) and
+ * commands (one row per idempotent command id).
+ *
+ * `append_to_stream` does a whole append in one round trip. The hash of an event is SHA-256 over
+ * lines of text: the previous hash of the stream ('' for the first), stream id, stream version,
+ * type, schema version, data and metadata as PostgreSQL's canonical jsonb text, and the recorded
+ * time as ISO 8601 UTC with milliseconds. `verifyStream` recomputes the same in Node.
+ */
+export class EventStore1764000000000 implements MigrationInterface {
+  name = 'EventStore1764000000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      ${STREAMS}
+
+      CREATE TABLE events (
+        global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        stream_id text NOT NULL,
+        stream_version integer NOT NULL,
+        type text NOT NULL,
+        schema_version integer NOT NULL,
+        data jsonb NOT NULL,
+        metadata jsonb NOT NULL,
+        recorded_at timestamptz NOT NULL,
+        transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+        hash text NOT NULL,
+        CONSTRAINT events_stream_version_key UNIQUE (stream_id, stream_version)
+      );
+      CREATE INDEX events_commit_order_idx ON events (transaction_id, global_position);
+
+      CREATE TABLE commands (
+        command_id text PRIMARY KEY,
+        fingerprint text,
+        stream_id text NOT NULL,
+        first_version integer NOT NULL,
+        last_version integer NOT NULL,
+        recorded_at timestamptz NOT NULL
+      );
+
+      CREATE FUNCTION events_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'events are append-only: % refused', TG_OP USING ERRCODE = 'TA001';
       END $$;
+      CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
+        FOR EACH ROW EXECUTE FUNCTION events_refuse_change();
+      CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
+        FOR EACH STATEMENT EXECUTE FUNCTION events_refuse_change();
+
+      ${APPEND_TO_STREAM}
     `);
   }
 

@@ -1,5 +1,15 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** A NOTIFY from every append (replaced by a coalesced one from the store in 1764000000005). */
+export const EVENTS_NOTIFY = `
+      CREATE FUNCTION events_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_notify('tally_events', '');
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER events_notify AFTER INSERT ON events
+        FOR EACH STATEMENT EXECUTE FUNCTION events_notify();`;
+
 /**
  * Async projections: one row per projection with its checkpoint in commit order (transaction id,
  * position), its status and, when it stopped on an event it could not apply, where and why.
@@ -20,13 +30,7 @@ export class Projections1764000000002 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now()
       );
 
-      CREATE FUNCTION events_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        PERFORM pg_notify('tally_events', '');
-        RETURN NULL;
-      END $$;
-      CREATE TRIGGER events_notify AFTER INSERT ON events
-        FOR EACH STATEMENT EXECUTE FUNCTION events_notify();
+      ${EVENTS_NOTIFY}
     `);
   }
 

@@ -1,18 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/**
- * `grant_app_role(role)`: what a deployment that separates the owner (who migrates and rebuilds)
- * from the server's role grants the latter. It may read everything and append events, never
- * UPDATE, DELETE or TRUNCATE them; the append-only trigger stays as the second line of defence.
- *
- *   CREATE ROLE tally_app LOGIN PASSWORD '…';
- *   SELECT grant_app_role('tally_app');   -- as the owner, after the migrations
- */
-export class AppRole1764000000004 implements MigrationInterface {
-  name = 'AppRole1764000000004';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+/** `grant_app_role` as first written, for the streams table and the append function. */
+export const GRANT_APP_ROLE = `
       CREATE FUNCTION grant_app_role(p_role name) RETURNS void LANGUAGE plpgsql AS $$
       BEGIN
         EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), p_role);
@@ -26,7 +15,22 @@ export class AppRole1764000000004 implements MigrationInterface {
         EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO %I', p_role);
         EXECUTE format('GRANT EXECUTE ON FUNCTION append_to_stream(text, integer, jsonb, jsonb,
                         text, text) TO %I', p_role);
-      END $$;
+      END $$;`;
+
+/**
+ * `grant_app_role(role)`: what a deployment that separates the owner (who migrates and rebuilds)
+ * from the server's role grants the latter. It may read everything and append events, never
+ * UPDATE, DELETE or TRUNCATE them; the append-only trigger stays as the second line of defence.
+ *
+ *   CREATE ROLE tally_app LOGIN PASSWORD '…';
+ *   SELECT grant_app_role('tally_app');   -- as the owner, after the migrations
+ */
+export class AppRole1764000000004 implements MigrationInterface {
+  name = 'AppRole1764000000004';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      ${GRANT_APP_ROLE}
       REVOKE ALL ON FUNCTION grant_app_role(name) FROM PUBLIC;
     `);
   }

@@ -3,6 +3,7 @@ import { ReportReadModels1764000000001 } from './1764000000001-report-read-model
 import { Projections1764000000002 } from './1764000000002-projections';
 import { FigureTotals1764000000003 } from './1764000000003-figure-totals';
 import { AppRole1764000000004 } from './1764000000004-app-role';
+import { LeanAppend1764000000005 } from './1764000000005-lean-append';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs agree. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Projections1764000000002,
   FigureTotals1764000000003,
   AppRole1764000000004,
+  LeanAppend1764000000005,
 ];

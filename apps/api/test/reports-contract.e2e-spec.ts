@@ -437,27 +437,29 @@ describe('reports: the contract, status by status', () => {
   });
 
   describe('audit', () => {
-    it('reports the revision whose stored event was altered', async () => {
-      const id = await file();
-      await revise(id, { reason: 'r', figures: [{ measure: 'killed', value: 23 }] }).expect(201);
+    async function behindTheTrigger(sql: string, params: unknown[]): Promise<void> {
       const client = await t.db.pool.connect();
       try {
         await client.query('SET session_replication_role = replica');
-        await client.query(
-          `UPDATE events SET data = jsonb_set(data, '{figures,0,amount}', '19')
-            WHERE stream_id = $1 AND stream_version = 2`,
-          [`report-${id}`],
-        );
+        await client.query(sql, params);
       } finally {
         await client.query('SET session_replication_role = origin');
         client.release();
       }
-      const verify = await t
-        .http()
-        .get(`/reports/${id}/verify`)
-        .set('Authorization', bearer('reader'))
-        .expect(200);
-      expect(verify.body).toEqual({
+    }
+
+    const verify = (id: string) =>
+      t.http().get(`/reports/${id}/verify`).set('Authorization', bearer('reader')).expect(200);
+
+    it('reports the revision whose stored event was altered', async () => {
+      const id = await file();
+      await revise(id, { reason: 'r', figures: [{ measure: 'killed', value: 23 }] }).expect(201);
+      await behindTheTrigger(
+        `UPDATE events SET data = jsonb_set(data, '{figures,0,amount}', '19')
+          WHERE stream_id = $1 AND stream_version = 2`,
+        [`report-${id}`],
+      );
+      expect((await verify(id)).body).toEqual({
         valid: false,
         brokenAt: 2,
         reason: 'content does not match its hash',
@@ -465,6 +467,19 @@ describe('reports: the contract, status by status', () => {
       await expect(
         t.db.pool.query('UPDATE events SET data = data WHERE stream_id = $1', [`report-${id}`]),
       ).rejects.toThrow(/append-only/);
+    });
+
+    it('reports the last revision missing when its event was removed', async () => {
+      const id = await file();
+      await revise(id, { reason: 'r', figures: [{ measure: 'killed', value: 23 }] }).expect(201);
+      await behindTheTrigger('DELETE FROM events WHERE stream_id = $1 AND stream_version = 2', [
+        `report-${id}`,
+      ]);
+      expect((await verify(id)).body).toEqual({
+        valid: false,
+        brokenAt: 2,
+        reason: 'event missing',
+      });
     });
   });
 });

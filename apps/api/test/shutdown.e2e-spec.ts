@@ -14,12 +14,10 @@ describe('graceful shutdown', () => {
       body: JSON.stringify({ title: 'draining' }),
     }).then((r) => r.json() as Promise<{ id: string }>);
 
-    // Hold the report's stream row so that the next revision waits inside its transaction.
+    // Hold report_current against writes so that the next revision waits inside its transaction.
     const holder = await t.db.pool.connect();
     await holder.query('BEGIN');
-    await holder.query('SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE', [
-      `report-${filed.id}`,
-    ]);
+    await holder.query('LOCK TABLE report_current IN EXCLUSIVE MODE');
     const inFlight = fetch(`${base}/reports/${filed.id}/revisions`, {
       method: 'POST',
       headers,

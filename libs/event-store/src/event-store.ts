@@ -45,6 +45,50 @@ const EVENT_COLUMNS = `e.global_position::text AS global_position,
   e.transaction_id::text AS transaction_id, e.stream_id, e.stream_version, e.type,
   e.schema_version, e.data, e.metadata, e.recorded_at, e.hash`;
 
+/**
+ * One event after the stream's head, in one statement. The unique (stream_id, stream_version)
+ * is what enforces concurrency: of two appends that read the same head, the second waits for the
+ * first and then fails on the key. The hash is SHA-256 over lines of text: the previous hash
+ * ('' for the first event), stream id, version, type, schema version, data and metadata as
+ * PostgreSQL's canonical jsonb text, and the recorded time (the database clock, milliseconds)
+ * in ISO 8601 UTC; `eventHash` recomputes the same in Node. Without a match for the expected
+ * version nothing is inserted and the row carries the head the stream is at.
+ */
+const APPEND_EVENT = `
+  WITH last AS (
+    SELECT e.stream_version, e.hash FROM events e WHERE e.stream_id = $1::text
+     ORDER BY e.stream_version DESC LIMIT 1
+  ), head AS (
+    SELECT coalesce((SELECT stream_version FROM last), 0) AS version,
+           coalesce((SELECT hash FROM last), '') AS hash,
+           date_trunc('milliseconds', clock_timestamp()) AS now
+  ), appended AS (
+    INSERT INTO events AS e (stream_id, stream_version, type, schema_version, data, metadata,
+                             recorded_at, hash)
+    SELECT $1::text, h.version + 1, $3::text, $4::integer, $5::jsonb, $6::jsonb, h.now,
+           encode(sha256(convert_to(concat_ws(E'\\n', h.hash, $1::text, (h.version + 1)::text,
+             $3::text, $4::integer::text, $5::jsonb::text, $6::jsonb::text,
+             to_char(h.now AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')), 'UTF8')), 'hex')
+      FROM head h WHERE $2::integer IS NULL OR h.version = $2::integer
+    RETURNING e.global_position, e.stream_version, e.transaction_id, e.recorded_at, e.hash
+  ), command AS (
+    INSERT INTO commands (command_id, fingerprint, stream_id, first_version, last_version,
+                          recorded_at)
+    SELECT $7::text, $8::text, $1::text, coalesce($9::integer, a.stream_version),
+           a.stream_version, a.recorded_at
+      FROM appended a WHERE $7::text IS NOT NULL
+  )
+  SELECT h.version AS head_version, a.global_position::text AS global_position, a.stream_version,
+         a.transaction_id::text AS transaction_id, a.recorded_at, a.hash
+    FROM head h LEFT JOIN appended a ON true`;
+
+/** Where appends are announced to daemons in other processes. */
+export const APPENDED_CHANNEL = 'tally_events';
+/** At most one NOTIFY per window: each takes a database-wide lock at commit. */
+const NOTIFY_WINDOW_MS = 50;
+/** Appends at 'any' retry a lost race on the head this many times. */
+const MAX_RACES = 100;
+
 const VERIFY_PAGE = 1000;
 const MAX_BIGINT = 2n ** 63n - 1n;
 const MAX_XID8 = 2n ** 64n - 1n;
@@ -64,22 +108,40 @@ interface EventRow extends QueryResultRow {
 }
 
 interface AppendRow extends QueryResultRow {
-  global_position: string;
-  stream_version: number;
-  transaction_id: string;
-  recorded_at: Date;
-  hash: string;
-  duplicate: boolean;
+  head_version: number;
+  global_position: string | null;
+  stream_version: number | null;
+  transaction_id: string | null;
+  recorded_at: Date | null;
+  hash: string | null;
 }
 
 interface PgError {
   code?: string;
-  detail?: string;
+  constraint?: string;
+}
+
+/** Why an append wrote nothing; sorted out after the transaction has rolled back. */
+class AppendRefused extends Error {
+  constructor(
+    readonly reason: 'version' | 'command',
+    readonly headVersion?: number,
+  ) {
+    super(`append refused: ${reason}`);
+  }
+}
+
+/** A stored head that a verifier compares with the chain: a receipt kept outside the stream. */
+export interface StreamHeadWitness {
+  readonly version: number;
+  readonly hash: string;
 }
 
 export class PostgresEventStore {
   private readonly upcasters: UpcasterRegistry;
   private readonly inlineProjections: readonly InlineProjection[];
+  private readonly appendListeners = new Set<() => void>();
+  private notifyTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly pool: Pool,
@@ -90,8 +152,10 @@ export class PostgresEventStore {
   }
 
   /**
-   * Appends events to one stream in one transaction and one round trip (plus the inline
-   * projections' writes, in the same transaction, when any handles these event types).
+   * Appends events to one stream, atomically. One event with no inline projection to feed is one
+   * statement and one round trip; otherwise one transaction holds every event and the inline
+   * projections' writes. With a command id that was appended before, nothing is written and the
+   * first result comes back with `duplicate`.
    */
   async append(
     streamId: string,
@@ -103,27 +167,52 @@ export class PostgresEventStore {
     if (events.length === 0) throw new Error('append needs at least one event');
     const types = new Set(events.map((event) => event.type));
     const projections = this.inlineProjections.filter((p) => p.handles.some((t) => types.has(t)));
-    if (projections.length === 0) {
-      return this.appendWith(this.pool, streamId, expected, events, metadata, options);
-    }
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await this.appendWith(client, streamId, expected, events, metadata, options);
-      if (!result.duplicate) {
-        for (const projection of projections) {
-          const handled = result.events.filter((e) => projection.handles.includes(e.type));
-          if (handled.length > 0) await projection.apply(client, handled);
+    for (let race = 1; ; race++) {
+      try {
+        const result =
+          events.length === 1 && projections.length === 0
+            ? await this.appendEvents(this.pool, streamId, expected, events, metadata, options)
+            : await this.inTransaction(async (tx) => {
+                const appended = await this.appendEvents(
+                  tx,
+                  streamId,
+                  expected,
+                  events,
+                  metadata,
+                  options,
+                );
+                for (const projection of projections) {
+                  const handled = appended.events.filter((e) =>
+                    projection.handles.includes(e.type),
+                  );
+                  if (handled.length > 0) await projection.apply(tx, handled);
+                }
+                return appended;
+              });
+        this.announce();
+        return result;
+      } catch (error) {
+        if (!(error instanceof AppendRefused)) throw error;
+        if (options.commandId) {
+          const earlier = await this.findCommand(options.commandId);
+          if (earlier) return this.replayCommand(streamId, options, earlier);
         }
+        if (error.reason === 'version' && expected !== 'any') {
+          throw new StreamVersionConflictError(
+            streamId,
+            expected,
+            error.headVersion ?? (await this.streamVersion(streamId)),
+          );
+        }
+        if (race >= MAX_RACES) throw new Error(`stream ${streamId}: ${race} appends lost the race`);
       }
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
     }
+  }
+
+  /** Calls `listener` after every append through this store commits. */
+  onAppended(listener: () => void): () => void {
+    this.appendListeners.add(listener);
+    return () => this.appendListeners.delete(listener);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -202,8 +291,8 @@ export class PostgresEventStore {
 
   /** The stream's current version; 0 when it does not exist. */
   async streamVersion(streamId: string): Promise<number> {
-    const { rows } = await this.pool.query<{ version: number }>(
-      'SELECT version FROM streams WHERE stream_id = $1',
+    const { rows } = await this.pool.query<{ version: number | null }>(
+      'SELECT max(stream_version) AS version FROM events WHERE stream_id = $1',
       [streamId],
     );
     return rows[0]?.version ?? 0;
@@ -237,17 +326,14 @@ export class PostgresEventStore {
   }
 
   /**
-   * Recomputes the stream's hash chain from the stored events and compares it with the stream's
-   * recorded head; reports the first version that does not hold.
+   * Recomputes the stream's hash chain from the stored events and reports the first version that
+   * does not hold. A `witness` (the head as recorded elsewhere: a read model, a receipt a client
+   * kept) also catches events removed from the end, which the chain alone cannot show.
    */
-  async verifyStream(streamId: string): Promise<VerifyResult> {
-    const { rows: heads } = await this.pool.query<{ version: number; head_hash: string }>(
-      'SELECT version, head_hash FROM streams WHERE stream_id = $1',
-      [streamId],
-    );
-    const head = heads[0];
+  async verifyStream(streamId: string, witness?: StreamHeadWitness): Promise<VerifyResult> {
     let previousHash = '';
     let expectedVersion = 1;
+    let witnessed: string | null = null;
     for (;;) {
       const { rows } = await this.pool.query<
         EventRow & { data_text: string; metadata_text: string }
@@ -279,23 +365,24 @@ export class PostgresEventStore {
             reason: 'content does not match its hash',
           };
         }
+        if (row.stream_version === witness?.version) witnessed = row.hash;
         previousHash = row.hash;
         expectedVersion += 1;
       }
       if (rows.length < VERIFY_PAGE) break;
     }
     const lastVersion = expectedVersion - 1;
-    const recordedVersion = head?.version ?? 0;
-    if (recordedVersion > lastVersion) {
+    if (witness && witness.version > lastVersion) {
       return { valid: false, brokenAt: lastVersion + 1, reason: 'event missing' };
     }
-    if (head && head.head_hash !== previousHash) {
-      return { valid: false, brokenAt: lastVersion, reason: 'chain head does not match' };
+    if (witness && witnessed !== witness.hash) {
+      return { valid: false, brokenAt: witness.version, reason: 'chain head does not match' };
     }
     return { valid: true, version: lastVersion, head: previousHash || null };
   }
 
-  private async appendWith(
+  /** Each event in its own statement, chained on the version the one before it reached. */
+  private async appendEvents(
     db: Queryable,
     streamId: string,
     expected: ExpectedVersion,
@@ -303,48 +390,53 @@ export class PostgresEventStore {
     metadata: EventMetadata,
     options: AppendOptions,
   ): Promise<AppendResult> {
-    const payload = events.map((event) => ({
-      type: event.type,
-      schemaVersion: event.schemaVersion ?? 1,
-      data: event.data,
-    }));
-    const expectedVersion = expected === 'any' ? null : expected === 'no-stream' ? 0 : expected;
-    let rows: AppendRow[];
-    try {
-      ({ rows } = await db.query<AppendRow>(
-        `SELECT global_position::text AS global_position, stream_version,
-                transaction_id::text AS transaction_id, recorded_at, hash, duplicate
-           FROM append_to_stream($1, $2, $3, $4, $5, $6)`,
-        [
-          streamId,
-          expectedVersion,
-          JSON.stringify(payload),
-          JSON.stringify(metadata),
-          options.commandId ?? null,
-          options.fingerprint ?? null,
-        ],
-      ));
-    } catch (error) {
-      throw this.translate(error, streamId, expected, options);
+    const metadataText = JSON.stringify(metadata);
+    const recorded: RecordedEvent[] = [];
+    let expectedVersion = expected === 'any' ? null : expected === 'no-stream' ? 0 : expected;
+    for (const [i, event] of events.entries()) {
+      const last = i === events.length - 1;
+      const schemaVersion = event.schemaVersion ?? 1;
+      let rows: AppendRow[];
+      try {
+        ({ rows } = await db.query<AppendRow>({
+          name: 'tally_append_event',
+          text: APPEND_EVENT,
+          values: [
+            streamId,
+            expectedVersion,
+            event.type,
+            schemaVersion,
+            JSON.stringify(event.data),
+            metadataText,
+            last ? (options.commandId ?? null) : null,
+            last ? (options.fingerprint ?? null) : null,
+            recorded[0]?.streamVersion ?? null,
+          ],
+        }));
+      } catch (error) {
+        const { code, constraint } = error as PgError;
+        if (code === '23505' && constraint === 'events_stream_version_key') {
+          throw new AppendRefused('version');
+        }
+        if (code === '23505' && constraint === 'commands_pkey') throw new AppendRefused('command');
+        throw error;
+      }
+      const row = rows[0];
+      if (row.stream_version === null) throw new AppendRefused('version', row.head_version);
+      recorded.push({
+        globalPosition: row.global_position!,
+        transactionId: row.transaction_id!,
+        streamId,
+        streamVersion: row.stream_version,
+        type: event.type,
+        schemaVersion,
+        data: event.data,
+        metadata,
+        recordedAt: row.recorded_at!,
+        hash: row.hash!,
+      });
+      expectedVersion = row.stream_version;
     }
-    if (rows[0]?.duplicate) {
-      const first = rows[0].stream_version;
-      const last = rows[rows.length - 1].stream_version;
-      const recorded = await this.readStream(streamId, { fromVersion: first, toVersion: last });
-      return { streamId, nextVersion: last, events: recorded, duplicate: true };
-    }
-    const recorded = rows.map((row, i) => ({
-      globalPosition: row.global_position,
-      transactionId: row.transaction_id,
-      streamId,
-      streamVersion: row.stream_version,
-      type: payload[i].type,
-      schemaVersion: payload[i].schemaVersion,
-      data: payload[i].data,
-      metadata,
-      recordedAt: row.recorded_at,
-      hash: row.hash,
-    }));
     return {
       streamId,
       nextVersion: recorded[recorded.length - 1].streamVersion,
@@ -353,20 +445,49 @@ export class PostgresEventStore {
     };
   }
 
-  private translate(
-    error: unknown,
+  /** The first result of a command appended before, or a refusal when it said something else. */
+  private async replayCommand(
     streamId: string,
-    expected: ExpectedVersion,
     options: AppendOptions,
-  ): unknown {
-    const pgError = error as PgError;
-    if (pgError.code === 'TA409' && expected !== 'any') {
-      return new StreamVersionConflictError(streamId, expected, Number(pgError.detail));
+    earlier: RecordedCommand,
+  ): Promise<AppendResult> {
+    if (earlier.streamId !== streamId || earlier.fingerprint !== (options.fingerprint ?? null)) {
+      throw new CommandReplayMismatchError(options.commandId ?? '');
     }
-    if (pgError.code === 'TA422' || (pgError.code === '23505' && options.commandId)) {
-      return new CommandReplayMismatchError(options.commandId ?? '');
+    const events = await this.readStream(streamId, {
+      fromVersion: earlier.firstVersion,
+      toVersion: earlier.lastVersion,
+    });
+    return { streamId, nextVersion: earlier.lastVersion, events, duplicate: true };
+  }
+
+  private async inTransaction<T>(work: (tx: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
     }
-    return error;
+  }
+
+  /**
+   * Wakes this process's listeners at once, and daemons elsewhere through one NOTIFY per window,
+   * sent after the append committed: a NOTIFY inside every append would serialise the commits.
+   */
+  private announce(): void {
+    for (const listener of this.appendListeners) listener();
+    if (this.notifyTimer) return;
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = null;
+      this.pool.query("SELECT pg_notify($1, '')", [APPENDED_CHANNEL]).catch(() => undefined);
+    }, NOTIFY_WINDOW_MS);
+    this.notifyTimer.unref();
   }
 
   private toRecorded(row: EventRow): RecordedEvent {

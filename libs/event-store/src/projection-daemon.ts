@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
-import { PostgresEventStore, encodeCheckpoint } from './event-store';
+import { APPENDED_CHANNEL, PostgresEventStore, encodeCheckpoint } from './event-store';
 import { Checkpoint, RecordedEvent } from './event-store.types';
 
 /** A projection kept up to date behind the appends, by one daemon across all instances. */
@@ -27,8 +27,6 @@ export interface DaemonOptions {
   readonly batchSize?: number;
 }
 
-const CHANNEL = 'tally_events';
-
 /** The advisory lock key of a projection: the same in every instance. */
 export function projectionLockKey(name: string): string {
   return createHash('sha256').update(`projection:${name}`).digest().readBigInt64BE(0).toString();
@@ -49,6 +47,7 @@ export class ProjectionDaemon {
   private readonly holders = new Map<string, PoolClient>();
   private readonly wakers = new Set<() => void>();
   private listener: PoolClient | null = null;
+  private unsubscribe: (() => void) | null = null;
   private stopped = true;
 
   constructor(
@@ -69,10 +68,12 @@ export class ProjectionDaemon {
         projection.name,
       ]);
     }
+    // Appends through this process's store wake the daemon at once; others' through a NOTIFY.
+    this.unsubscribe = this.store.onAppended(() => this.wakeAll());
     this.listener = await this.pool.connect();
     this.listener.on('notification', () => this.wakeAll());
     this.listener.on('error', () => undefined);
-    await this.listener.query(`LISTEN ${CHANNEL}`);
+    await this.listener.query(`LISTEN ${APPENDED_CHANNEL}`);
     for (const projection of this.projections) {
       this.loops.set(projection.name, this.run(projection));
     }
@@ -81,6 +82,8 @@ export class ProjectionDaemon {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     this.wakeAll();
     await Promise.all(this.loops.values());
     this.loops.clear();
@@ -90,7 +93,7 @@ export class ProjectionDaemon {
     }
     this.holders.clear();
     if (this.listener) {
-      await this.listener.query(`UNLISTEN ${CHANNEL}`).catch(() => undefined);
+      await this.listener.query(`UNLISTEN ${APPENDED_CHANNEL}`).catch(() => undefined);
       this.listener.release();
       this.listener = null;
     }

@@ -88,6 +88,16 @@ describe('PostgresEventStore', () => {
     expect(await store.verifyStream('s-any')).toMatchObject({ valid: true, version: 50 });
   });
 
+  it('tells its listeners after an append commits', async () => {
+    let heard = 0;
+    const stop = store.onAppended(() => heard++);
+    await store.append('s-heard', 'no-stream', [counted(1)]);
+    await expect(store.append('s-heard', 'no-stream', [counted(1)])).rejects.toThrow();
+    stop();
+    await store.append('s-heard', 1, [counted(2)]);
+    expect(heard).toBe(1);
+  });
+
   it('reads a stream between versions and up to a recorded time', async () => {
     await store.append('s-time', 'no-stream', [counted(1)]);
     await new Promise((r) => setTimeout(r, 20));
@@ -157,6 +167,49 @@ describe('PostgresEventStore', () => {
       ).rejects.toBeInstanceOf(CommandReplayMismatchError);
       expect(await versionsOf('s-idem2')).toEqual([1]);
       expect(await versionsOf('s-other')).toEqual([]);
+    });
+
+    it('replays a command whose expected version is no longer current', async () => {
+      const first = await store.append(
+        's-idem4',
+        'no-stream',
+        [counted(1)],
+        {},
+        { commandId: 'cmd-4', fingerprint: 'x' },
+      );
+      await store.append('s-idem4', 1, [counted(2)]);
+      const again = await store.append(
+        's-idem4',
+        'no-stream',
+        [counted(1)],
+        {},
+        { commandId: 'cmd-4', fingerprint: 'x' },
+      );
+      expect(again).toMatchObject({ duplicate: true, nextVersion: 1 });
+      expect(again.events.map((e) => e.hash)).toEqual(first.events.map((e) => e.hash));
+      expect(await versionsOf('s-idem4')).toEqual([1, 2]);
+    });
+
+    it('records the whole range of a command that appended several events', async () => {
+      await store.append('s-idem5', 'no-stream', [counted(0)]);
+      await store.append('s-idem5', 1, [counted(1), counted(2)], {}, { commandId: 'cmd-5' });
+      expect(await store.findCommand('cmd-5')).toEqual({
+        streamId: 's-idem5',
+        fingerprint: null,
+        firstVersion: 2,
+        lastVersion: 3,
+      });
+      const again = await store.append(
+        's-idem5',
+        1,
+        [counted(1), counted(2)],
+        {},
+        {
+          commandId: 'cmd-5',
+        },
+      );
+      expect(again.events.map((e) => e.streamVersion)).toEqual([2, 3]);
+      expect(await versionsOf('s-idem5')).toEqual([1, 2, 3]);
     });
 
     it('writes once when the same command races itself', async () => {
@@ -243,12 +296,33 @@ describe('PostgresEventStore', () => {
       });
     });
 
-    it('reports a removed event, in the middle or at the head', async () => {
-      await store.append('s-gap', 'no-stream', [counted(1), counted(2), counted(3)]);
+    it('reports a removed event in the middle, and at the head given a witness', async () => {
+      const appended = await store.append('s-gap', 'no-stream', [
+        counted(1),
+        counted(2),
+        counted(3),
+      ]);
+      const receipt = { version: 3, hash: appended.events[2].hash };
+      expect(await store.verifyStream('s-gap', receipt)).toMatchObject({ valid: true, version: 3 });
       await behindTheTrigger(`DELETE FROM events WHERE stream_id = 's-gap' AND stream_version = 3`);
-      expect(await store.verifyStream('s-gap')).toMatchObject({ valid: false, brokenAt: 3 });
-      await behindTheTrigger(`DELETE FROM events WHERE stream_id = 's-gap' AND stream_version = 2`);
-      expect(await store.verifyStream('s-gap')).toMatchObject({ valid: false, brokenAt: 2 });
+      // What is left is a whole chain of two; only the receipt knows there was a third.
+      expect(await store.verifyStream('s-gap')).toMatchObject({ valid: true, version: 2 });
+      expect(await store.verifyStream('s-gap', receipt)).toEqual({
+        valid: false,
+        brokenAt: 3,
+        reason: 'event missing',
+      });
+      await behindTheTrigger(`DELETE FROM events WHERE stream_id = 's-gap' AND stream_version = 1`);
+      expect(await store.verifyStream('s-gap')).toMatchObject({ valid: false, brokenAt: 1 });
+    });
+
+    it('reports a head that is not the one the witness recorded', async () => {
+      await store.append('s-head', 'no-stream', [counted(1), counted(2)]);
+      expect(await store.verifyStream('s-head', { version: 2, hash: 'f'.repeat(64) })).toEqual({
+        valid: false,
+        brokenAt: 2,
+        reason: 'chain head does not match',
+      });
     });
   });
 

@@ -51,6 +51,16 @@ export class RevisionReader {
     return rowCount === 1;
   }
 
+  /** The last revision's number and hash as the revision log recorded them, or null. */
+  async head(reportId: string): Promise<{ version: number; hash: string } | null> {
+    const { rows } = await this.pool.query<{ version: number; hash: string }>(
+      `SELECT revision AS version, hash FROM report_revisions WHERE report_id = $1
+        ORDER BY revision DESC LIMIT 1`,
+      [reportId],
+    );
+    return rows[0] ?? null;
+  }
+
   async current(reportId: string): Promise<ReportState> {
     const { rows } = await this.pool.query<{ state: ReportState }>(
       'SELECT state FROM report_current WHERE report_id = $1',
