@@ -76,19 +76,34 @@ console.log(
   `tally bench${quick ? ' (quick)' : ''}: ${os.cpus().length} cores, PostgreSQL ${settings.find((s) => s.name === 'server_version')?.setting}`,
 );
 
-/** Runs `writers` loops for the bench's seconds; returns operations per second. */
-async function rate(writers, operation) {
-  const deadline = performance.now() + SIZES.seconds * 1000;
-  let count = 0;
+/** Runs `writers` loops for `seconds`; returns how many operations completed. */
+async function count(writers, seconds, operation) {
+  const deadline = performance.now() + seconds * 1000;
+  let done = 0;
   await Promise.all(
     Array.from({ length: writers }, async (_, w) => {
-      for (let i = 0; performance.now() < deadline; i++) {
-        await operation(w, i);
-        count++;
+      while (performance.now() < deadline) {
+        await operation(w);
+        done++;
       }
     }),
   );
-  return count / SIZES.seconds;
+  return done;
+}
+
+/**
+ * Operations per second of `a` and of `b`, run in alternating rounds, so that the disk's and the
+ * machine's drift during the run weighs on both alike.
+ */
+async function sideBySide(writers, a, b, rounds = 4) {
+  const seconds = SIZES.seconds / rounds;
+  let countA = 0;
+  let countB = 0;
+  for (let round = 0; round < rounds; round++) {
+    countA += await count(writers, seconds, a);
+    countB += await count(writers, seconds, b);
+  }
+  return [countA / SIZES.seconds, countB / SIZES.seconds];
 }
 
 // 1. Baseline: one INSERT per event into a table shaped like the store's, autocommit.
@@ -97,29 +112,43 @@ const payload = JSON.stringify({
   figures: [{ key: 'killed', measure: 'killed', dimensions: {}, amount: 23 }],
 });
 const meta = JSON.stringify({ actor: 'bench' });
-const baseline = async (writers) =>
-  rate(writers, (w, i) =>
-    pool.query(
-      `INSERT INTO baseline_events (stream_id, stream_version, type, schema_version, data, metadata, recorded_at, hash)
-       VALUES ($1, $2, 'Bench', 1, $3, $4, now(), '')`,
-      [`b-${writers}-${w}`, i + 1, payload, meta],
-    ),
+const versions = new Map();
+const nextVersion = (stream) => {
+  const version = (versions.get(stream) ?? 0) + 1;
+  versions.set(stream, version);
+  return version;
+};
+const baseline = (writers) => (w) => {
+  const stream = `b-${writers}-${w}`;
+  return pool.query(
+    `INSERT INTO baseline_events (stream_id, stream_version, type, schema_version, data, metadata, recorded_at, hash)
+     VALUES ($1, $2, 'Bench', 1, $3, $4, now(), '')`,
+    [stream, nextVersion(stream), payload, meta],
   );
+};
 const store = new PostgresEventStore(pool);
-const append = async (writers) =>
-  rate(writers, (w, i) =>
-    store.append(`a-${writers}-${w}`, i, [{ type: 'Bench', data: JSON.parse(payload) }], {
+const append = (writers) => (w) => {
+  const stream = `a-${writers}-${w}`;
+  return store.append(
+    stream,
+    nextVersion(stream) - 1,
+    [{ type: 'Bench', data: JSON.parse(payload) }],
+    {
       actor: 'bench',
-    }),
+    },
   );
-const b1 = await baseline(1);
-row('baseline_1w', 'baseline: plain INSERT, 1 writer', b1, 'events/s');
-const a1 = await append(1);
-row('append_1w', `store append, 1 writer (${(a1 / b1).toFixed(2)}x baseline)`, a1, 'events/s');
-const b8 = await baseline(8);
-row('baseline_8w', 'baseline: plain INSERT, 8 writers', b8, 'events/s');
-const a8 = await append(8);
-row('append_8w', `store append, 8 writers (${(a8 / b8).toFixed(2)}x baseline)`, a8, 'events/s');
+};
+for (const writers of [1, 8]) {
+  const [b, a] = await sideBySide(writers, baseline(writers), append(writers));
+  const plural = writers === 1 ? 'writer' : 'writers';
+  row(`baseline_${writers}w`, `baseline: plain INSERT, ${writers} ${plural}`, b, 'events/s');
+  row(
+    `append_${writers}w`,
+    `store append, ${writers} ${plural} (${(a / b).toFixed(2)}x baseline)`,
+    a,
+    'events/s',
+  );
+}
 
 // The server, as users run it, on the bench database.
 const token = 'bench-admin-token';
