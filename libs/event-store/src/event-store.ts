@@ -28,7 +28,12 @@ export interface InlineProjection {
   readonly handles: readonly string[];
   /** The tables it owns, when it can be rebuilt from the events. */
   readonly tables?: readonly string[];
-  apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void>;
+  /**
+   * `known`: what the appender knew of the streams before these events (the snapshot its command
+   * decided on), as given in `AppendOptions.known`; a projection may use it instead of reading
+   * its own rows again, once it has checked that it is the state just before the events.
+   */
+  apply(tx: PoolClient, events: readonly RecordedEvent[], known?: unknown): Promise<void>;
 }
 
 export interface EventStoreOptions {
@@ -185,7 +190,7 @@ export class PostgresEventStore {
                   const handled = appended.events.filter((e) =>
                     projection.handles.includes(e.type),
                   );
-                  if (handled.length > 0) await projection.apply(tx, handled);
+                  if (handled.length > 0) await projection.apply(tx, handled, options.known);
                 }
                 return appended;
               });

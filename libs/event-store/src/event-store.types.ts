@@ -39,6 +39,8 @@ export interface AppendOptions {
   readonly commandId?: string;
   /** What the command said (a hash of its content), compared when the command id repeats. */
   readonly fingerprint?: string;
+  /** Handed to the inline projections: what the appender knew before (see `InlineProjection`). */
+  readonly known?: unknown;
 }
 
 export interface AppendResult {

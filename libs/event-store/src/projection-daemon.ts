@@ -25,6 +25,8 @@ export interface DaemonOptions {
   /** How often to poll when no notification arrives, and to try for a lock held elsewhere. */
   readonly pollMs?: number;
   readonly batchSize?: number;
+  /** How long after an append the daemon waits for more, so that a busy log is read in batches. */
+  readonly settleMs?: number;
 }
 
 /** The advisory lock key of a projection: the same in every instance. */
@@ -43,6 +45,10 @@ export function projectionLockKey(name: string): string {
 export class ProjectionDaemon {
   private readonly pollMs: number;
   private readonly batchSize: number;
+  private readonly settleMs: number;
+  private settleTimer: NodeJS.Timeout | null = null;
+  /** Counts wake-ups, so that one arriving while a loop was busy is not slept through. */
+  private wakes = 0;
   private readonly loops = new Map<string, Promise<void>>();
   private readonly holders = new Map<string, PoolClient>();
   private readonly wakers = new Set<() => void>();
@@ -58,6 +64,7 @@ export class ProjectionDaemon {
   ) {
     this.pollMs = options.pollMs ?? 1000;
     this.batchSize = options.batchSize ?? 500;
+    this.settleMs = options.settleMs ?? 20;
   }
 
   async start(): Promise<void> {
@@ -69,9 +76,9 @@ export class ProjectionDaemon {
       ]);
     }
     // Appends through this process's store wake the daemon at once; others' through a NOTIFY.
-    this.unsubscribe = this.store.onAppended(() => this.wakeAll());
+    this.unsubscribe = this.store.onAppended(() => this.nudge());
     this.listener = await this.pool.connect();
-    this.listener.on('notification', () => this.wakeAll());
+    this.listener.on('notification', () => this.nudge());
     this.listener.on('error', () => undefined);
     await this.listener.query(`LISTEN ${APPENDED_CHANNEL}`);
     for (const projection of this.projections) {
@@ -84,6 +91,8 @@ export class ProjectionDaemon {
     this.stopped = true;
     this.unsubscribe?.();
     this.unsubscribe = null;
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.settleTimer = null;
     this.wakeAll();
     await Promise.all(this.loops.values());
     this.loops.clear();
@@ -121,8 +130,9 @@ export class ProjectionDaemon {
           await this.sleep();
           continue;
         }
-        const progressed = await this.step(projection);
-        if (!progressed) await this.sleep();
+        const wakes = this.wakes;
+        const applied = await this.step(projection);
+        if (applied < this.batchSize && wakes === this.wakes) await this.sleep();
       } catch {
         // The database went away or the lock's connection died: let go, try again later.
         this.drop(projection.name);
@@ -154,8 +164,8 @@ export class ProjectionDaemon {
     client.release(true);
   }
 
-  /** Applies one batch; false when there was nothing to do. */
-  private async step(projection: AsyncProjection): Promise<boolean> {
+  /** Applies one batch; how many events it applied. */
+  private async step(projection: AsyncProjection): Promise<number> {
     const { rows } = await this.pool.query<{
       transaction_id: string;
       global_position: string;
@@ -165,7 +175,7 @@ export class ProjectionDaemon {
         WHERE name = $1`,
       [projection.name],
     );
-    if (rows[0]?.status !== 'running') return false;
+    if (rows[0]?.status !== 'running') return 0;
     const after: Checkpoint = {
       transactionId: rows[0].transaction_id,
       globalPosition: rows[0].global_position,
@@ -175,7 +185,7 @@ export class ProjectionDaemon {
       limit: this.batchSize,
       types: projection.handles,
     });
-    if (events.length === 0) return false;
+    if (events.length === 0) return 0;
     try {
       await this.applyAndCheckpoint(projection, events);
     } catch {
@@ -189,11 +199,11 @@ export class ProjectionDaemon {
                     updated_at = now() WHERE name = $1`,
             [projection.name, (error as Error).message ?? String(error), encodeCheckpoint(event)],
           );
-          return false;
+          return 0;
         }
       }
     }
-    return true;
+    return events.length;
   }
 
   private async applyAndCheckpoint(
@@ -244,7 +254,17 @@ export class ProjectionDaemon {
   }
 
   private wakeAll(): void {
+    this.wakes++;
     for (const wake of [...this.wakers]) wake();
+  }
+
+  /** Events were appended: wake the loops once the appends of the next moment have joined them. */
+  private nudge(): void {
+    if (this.settleTimer || this.stopped) return;
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = null;
+      this.wakeAll();
+    }, this.settleMs);
   }
 }
 

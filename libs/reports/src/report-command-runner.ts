@@ -11,6 +11,7 @@ import {
   diffReports,
   evolve,
 } from './domain';
+import { KnownStates } from './projections/fold-by-report';
 import { RevisionReader } from './revision-reader';
 import { ReportStore } from './report-store';
 import { reportStreamId } from './report-stream';
@@ -67,7 +68,7 @@ export class ReportCommandRunner {
       }
     }
     for (let attempt = 1; ; attempt++) {
-      const state = await this.store.load(reportId);
+      const state = await this.store.load(reportId, attempt > 1);
       if (state === null && command.type !== 'FileReport') throw new ReportNotFound(reportId);
       const current = state?.revision ?? 0;
       if (context.expectedRevision !== undefined && context.expectedRevision !== current) {
@@ -90,7 +91,11 @@ export class ReportCommandRunner {
             reportedAt: command.reportedAt ?? undefined,
             source: command.source ?? undefined,
           },
-          { commandId, fingerprint: context.idempotency?.fingerprint },
+          {
+            commandId,
+            fingerprint: context.idempotency?.fingerprint,
+            known: new KnownStates(new Map([[reportId, state]])),
+          },
         );
         if (result.duplicate) return this.replay(reportId, result.nextVersion);
         const recorded = result.events[0];

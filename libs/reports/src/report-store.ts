@@ -7,7 +7,11 @@ import { asReportEvent, reportStreamId } from './report-stream';
 export const REPORTS_POOL = Symbol('REPORTS_POOL');
 export const REPORTS_EVENT_STORE = Symbol('REPORTS_EVENT_STORE');
 
-/** Loads a report's state for a command: the current-report row, plus any event after it. */
+/**
+ * Loads a report's state for a command from its current-report row, which commits with the
+ * events (inline). After a conflict the caller asks for `caughtUp`: any event later than the row
+ * is folded in too, so that a retry never decides on a state it has already lost against.
+ */
 @Injectable()
 export class ReportStore {
   constructor(
@@ -15,12 +19,13 @@ export class ReportStore {
     @Inject(REPORTS_EVENT_STORE) readonly events: PostgresEventStore,
   ) {}
 
-  async load(reportId: string): Promise<ReportState | null> {
+  async load(reportId: string, caughtUp = false): Promise<ReportState | null> {
     const { rows } = await this.pool.query<{ state: ReportState }>(
       'SELECT state FROM report_current WHERE report_id = $1',
       [reportId],
     );
     let state = rows[0]?.state ?? null;
+    if (!caughtUp) return state;
     const later = await this.events.readStream(reportStreamId(reportId), {
       fromVersion: (state?.revision ?? 0) + 1,
     });

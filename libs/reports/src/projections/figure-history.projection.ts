@@ -1,7 +1,15 @@
 import { InlineProjection, RecordedEvent } from '@tally/event-store';
 import { PoolClient } from 'pg';
-import { Amount, REPORT_EVENT_TYPES, ReportEvent, sameAmount, unreachable } from '../domain';
+import {
+  Amount,
+  REPORT_EVENT_TYPES,
+  ReportEvent,
+  ReportState,
+  sameAmount,
+  unreachable,
+} from '../domain';
 import { asReportEvent } from '../report-stream';
+import { knownStatesBefore } from './fold-by-report';
 
 /** `report_figure_changes`: one row per revision that changed a figure, from and to. */
 export class FigureHistoryProjection implements InlineProjection {
@@ -9,38 +17,30 @@ export class FigureHistoryProjection implements InlineProjection {
   readonly tables = ['report_figure_changes'];
   readonly handles = REPORT_EVENT_TYPES;
 
-  /** Set-based: one read of the batch's reports' last amounts, one write of the new rows. */
-  async apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
+  /**
+   * Set-based: one read of the last amount of every figure the batch touches (none when the
+   * appender knew the reports' states, whose figures are those amounts), one write.
+   */
+  async apply(tx: PoolClient, events: readonly RecordedEvent[], known?: unknown): Promise<void> {
     const changes = events.map((recorded) => {
       const folded = asReportEvent(recorded);
       return { ...folded, figures: figureChanges(folded.event) };
     });
     const touched = new Map<string, [string, string]>();
     for (const { stamp, figures } of changes) {
-      for (const { key } of figures) touched.set(`${stamp.reportId} ${key}`, [stamp.reportId, key]);
+      for (const { key } of figures) {
+        touched.set(slotOf(stamp.reportId, key), [stamp.reportId, key]);
+      }
     }
     if (touched.size === 0) return;
-    const slots = [...touched.values()];
-    // The last amount of each figure touched: one index probe each, however long its history.
-    const { rows } = await tx.query<{
-      report_id: string;
-      figure_key: string;
-      to_amount: Amount | null;
-    }>(
-      `SELECT k.report_id, k.figure_key, last.to_amount
-         FROM unnest($1::uuid[], $2::text[]) AS k(report_id, figure_key)
-         CROSS JOIN LATERAL (SELECT to_amount FROM report_figure_changes f
-                              WHERE f.report_id = k.report_id AND f.figure_key = k.figure_key
-                              ORDER BY f.revision DESC LIMIT 1) last`,
-      [slots.map(([id]) => id), slots.map(([, key]) => key)],
-    );
-    const amounts = new Map(
-      rows.map((row) => [`${row.report_id} ${row.figure_key}`, row.to_amount]),
-    );
+    const before = knownStatesBefore(events, known);
+    const amounts = before
+      ? knownAmounts(before, [...touched.values()])
+      : await this.read(tx, [...touched.values()]);
     const records: object[] = [];
     for (const { stamp, figures } of changes) {
       for (const { key, to } of figures) {
-        const slot = `${stamp.reportId} ${key}`;
+        const slot = slotOf(stamp.reportId, key);
         const from = amounts.get(slot) ?? null;
         if (sameAmount(from, to)) continue;
         amounts.set(slot, to);
@@ -63,6 +63,26 @@ export class FigureHistoryProjection implements InlineProjection {
       [JSON.stringify(records)],
     );
   }
+
+  private async read(
+    tx: PoolClient,
+    slots: readonly [string, string][],
+  ): Promise<Map<string, Amount | null>> {
+    // The last amount of each figure touched: one index probe each, however long its history.
+    const { rows } = await tx.query<{
+      report_id: string;
+      figure_key: string;
+      to_amount: Amount | null;
+    }>(
+      `SELECT k.report_id, k.figure_key, last.to_amount
+         FROM unnest($1::uuid[], $2::text[]) AS k(report_id, figure_key)
+         CROSS JOIN LATERAL (SELECT to_amount FROM report_figure_changes f
+                              WHERE f.report_id = k.report_id AND f.figure_key = k.figure_key
+                              ORDER BY f.revision DESC LIMIT 1) last`,
+      [slots.map(([id]) => id), slots.map(([, key]) => key)],
+    );
+    return new Map(rows.map((row) => [slotOf(row.report_id, row.figure_key), row.to_amount]));
+  }
 }
 
 /** The figures an event sets (to their amount) or removes (to null). */
@@ -81,4 +101,21 @@ function figureChanges(event: ReportEvent): { key: string; to: Amount | null }[]
     default:
       return unreachable(event);
   }
+}
+
+function slotOf(reportId: string, key: string): string {
+  return `${reportId} ${key}`;
+}
+
+/** A figure's last recorded amount is its amount in the report's state; absent, none. */
+function knownAmounts(
+  states: ReadonlyMap<string, ReportState>,
+  slots: readonly [string, string][],
+): Map<string, Amount | null> {
+  const amounts = new Map<string, Amount | null>();
+  for (const [reportId, key] of slots) {
+    const figure = states.get(reportId)?.figures.find((f) => f.key === key);
+    if (figure) amounts.set(slotOf(reportId, key), figure.amount);
+  }
+  return amounts;
 }

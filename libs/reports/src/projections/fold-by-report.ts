@@ -1,6 +1,6 @@
 import { RecordedEvent } from '@tally/event-store';
 import { ReportState, evolve } from '../domain';
-import { asReportEvent } from '../report-stream';
+import { asReportEvent, reportIdOf } from '../report-stream';
 
 /**
  * Folds a batch of events (in commit order, any number of reports) into `states`, keyed by
@@ -23,4 +23,33 @@ export function foldByReport(
     states.set(folded.stamp.reportId, after);
     each?.(recorded, before, after, folded);
   }
+}
+
+/** What a command knew when it appended: each report's state, null for one not filed yet. */
+export class KnownStates {
+  constructor(readonly states: ReadonlyMap<string, ReportState | null>) {}
+}
+
+/**
+ * The state of each of the batch's reports just before its first event in the batch, taken from
+ * what the appender knew (`known`), or null when that is not exactly the state before for every
+ * report: the caller then reads its own rows.
+ */
+export function knownStatesBefore(
+  events: readonly RecordedEvent[],
+  known: unknown,
+): Map<string, ReportState> | null {
+  if (!(known instanceof KnownStates)) return null;
+  const before = new Map<string, ReportState>();
+  const seen = new Set<string>();
+  for (const recorded of events) {
+    const reportId = reportIdOf(recorded.streamId);
+    if (seen.has(reportId)) continue;
+    seen.add(reportId);
+    if (!known.states.has(reportId)) return null;
+    const state = known.states.get(reportId) ?? null;
+    if ((state?.revision ?? 0) !== recorded.streamVersion - 1) return null;
+    if (state) before.set(reportId, state);
+  }
+  return before;
 }

@@ -2,7 +2,7 @@ import { InlineProjection, RecordedEvent } from '@tally/event-store';
 import { PoolClient } from 'pg';
 import { REPORT_EVENT_TYPES, ReportState } from '../domain';
 import { reportIdsOf } from '../report-stream';
-import { foldByReport } from './fold-by-report';
+import { foldByReport, knownStatesBefore } from './fold-by-report';
 
 /** `report_current`: each report as it stands now, with its full state (the command side's snapshot). */
 export class ReportCurrentProjection implements InlineProjection {
@@ -10,14 +10,10 @@ export class ReportCurrentProjection implements InlineProjection {
   readonly tables = ['report_current'];
   readonly handles = REPORT_EVENT_TYPES;
 
-  /** Set-based: one read of the batch's reports, one write of their new states. */
-  async apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
+  /** Set-based: one read of the batch's reports (none when the appender knew them), one write. */
+  async apply(tx: PoolClient, events: readonly RecordedEvent[], known?: unknown): Promise<void> {
     const reportIds = reportIdsOf(events);
-    const { rows } = await tx.query<{ report_id: string; state: ReportState }>(
-      'SELECT report_id, state FROM report_current WHERE report_id = ANY($1::uuid[])',
-      [reportIds],
-    );
-    const states = new Map(rows.map((row) => [row.report_id, row.state]));
+    const states = knownStatesBefore(events, known) ?? (await this.read(tx, reportIds));
     foldByReport(events, states);
     const records = reportIds.map((id) => {
       const state = states.get(id)!;
@@ -47,5 +43,13 @@ export class ReportCurrentProjection implements InlineProjection {
          search = EXCLUDED.search, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
       [JSON.stringify(records)],
     );
+  }
+
+  private async read(tx: PoolClient, reportIds: string[]): Promise<Map<string, ReportState>> {
+    const { rows } = await tx.query<{ report_id: string; state: ReportState }>(
+      'SELECT report_id, state FROM report_current WHERE report_id = ANY($1::uuid[])',
+      [reportIds],
+    );
+    return new Map(rows.map((row) => [row.report_id, row.state]));
   }
 }

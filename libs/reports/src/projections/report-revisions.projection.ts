@@ -2,7 +2,7 @@ import { InlineProjection, RecordedEvent } from '@tally/event-store';
 import { PoolClient } from 'pg';
 import { REPORT_EVENT_TYPES, ReportState, diffReports, revisionKind } from '../domain';
 import { reportIdsOf } from '../report-stream';
-import { foldByReport } from './fold-by-report';
+import { foldByReport, knownStatesBefore } from './fold-by-report';
 
 /**
  * `report_revisions`: one row per revision with what it changed, who, why, on what source, its
@@ -13,18 +13,12 @@ export class ReportRevisionsProjection implements InlineProjection {
   readonly tables = ['report_revisions'];
   readonly handles = REPORT_EVENT_TYPES;
 
-  /** Set-based: one read of each report's latest state, one write of all the new rows. */
-  async apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
-    const reportIds = reportIdsOf(events);
-    const { rows } = await tx.query<{ report_id: string; state: ReportState }>(
-      // The latest row of each report: one index probe each, however long its history.
-      `SELECT r.id AS report_id, latest.state
-         FROM unnest($1::uuid[]) AS r(id)
-         CROSS JOIN LATERAL (SELECT state FROM report_revisions
-                              WHERE report_id = r.id ORDER BY revision DESC LIMIT 1) latest`,
-      [reportIds],
-    );
-    const states = new Map(rows.map((row) => [row.report_id, row.state]));
+  /**
+   * Set-based: one read of each report's latest state (none when the appender knew them), one
+   * write of all the new rows.
+   */
+  async apply(tx: PoolClient, events: readonly RecordedEvent[], known?: unknown): Promise<void> {
+    const states = knownStatesBefore(events, known) ?? (await this.read(tx, reportIdsOf(events)));
     const records: object[] = [];
     foldByReport(events, states, (recorded, before, after, { event, stamp }) => {
       records.push({
@@ -49,5 +43,17 @@ export class ReportRevisionsProjection implements InlineProjection {
               reported_at timestamptz, source jsonb, changes jsonb, hash text, state jsonb)`,
       [JSON.stringify(records)],
     );
+  }
+
+  /** The latest row of each report: one index probe each, however long its history. */
+  private async read(tx: PoolClient, reportIds: string[]): Promise<Map<string, ReportState>> {
+    const { rows } = await tx.query<{ report_id: string; state: ReportState }>(
+      `SELECT r.id AS report_id, latest.state
+         FROM unnest($1::uuid[]) AS r(id)
+         CROSS JOIN LATERAL (SELECT state FROM report_revisions
+                              WHERE report_id = r.id ORDER BY revision DESC LIMIT 1) latest`,
+      [reportIds],
+    );
+    return new Map(rows.map((row) => [row.report_id, row.state]));
   }
 }
