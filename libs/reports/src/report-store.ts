@@ -20,10 +20,11 @@ export class ReportStore {
   ) {}
 
   async load(reportId: string, caughtUp = false): Promise<ReportState | null> {
-    const { rows } = await this.pool.query<{ state: ReportState }>(
-      'SELECT state FROM report_current WHERE report_id = $1',
-      [reportId],
-    );
+    const { rows } = await this.pool.query<{ state: ReportState }>({
+      name: 'tally_report_load',
+      text: 'SELECT state FROM report_current WHERE report_id = $1',
+      values: [reportId],
+    });
     let state = rows[0]?.state ?? null;
     if (!caughtUp) return state;
     const later = await this.events.readStream(reportStreamId(reportId), {

@@ -27,8 +27,10 @@ export class WriteThrottlerGuard extends ThrottlerGuard {
   }
 }
 
+/** No throttler at all when the limit is 0: counting every write for nothing costs each one. */
 export function writeThrottlers(limit: number): ThrottlerOptions[] {
-  const perMinute = { ttl: 60_000, limit: limit === 0 ? Number.MAX_SAFE_INTEGER : limit };
+  if (limit === 0) return [];
+  const perMinute = { ttl: 60_000, limit };
   return [
     {
       name: 'key',

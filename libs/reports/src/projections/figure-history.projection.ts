@@ -54,14 +54,15 @@ export class FigureHistoryProjection implements InlineProjection {
       }
     }
     if (records.length === 0) return;
-    await tx.query(
-      `INSERT INTO report_figure_changes (report_id, figure_key, revision, from_amount, to_amount)
+    await tx.query({
+      name: 'tally_figure_history_write',
+      text: `INSERT INTO report_figure_changes (report_id, figure_key, revision, from_amount, to_amount)
        SELECT r.report_id, r.figure_key, r.revision, coalesce(r.from_amount, 'null'),
               coalesce(r.to_amount, 'null')
          FROM jsonb_to_recordset($1::jsonb) AS r(report_id uuid, figure_key text,
               revision integer, from_amount jsonb, to_amount jsonb)`,
-      [JSON.stringify(records)],
-    );
+      values: [JSON.stringify(records)],
+    });
   }
 
   private async read(

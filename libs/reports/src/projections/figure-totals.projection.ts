@@ -49,8 +49,9 @@ export class FigureTotalsProjection implements AsyncProjection {
       open.set(reportId, opened);
       periods.push(...opened);
     });
-    await tx.query(
-      `WITH closed AS (
+    await tx.query({
+      name: 'tally_figure_totals_write',
+      text: `WITH closed AS (
          UPDATE stats_figure_periods p SET valid_to = c.valid_to
            FROM jsonb_to_recordset($1::jsonb) AS c(report_id uuid, valid_to timestamptz)
           WHERE p.report_id = c.report_id AND p.valid_to IS NULL
@@ -65,12 +66,12 @@ export class FigureTotalsProjection implements AsyncProjection {
        SELECT s.report_id, s.state FROM jsonb_to_recordset($3::jsonb) AS s(report_id uuid,
               state jsonb)
        ON CONFLICT (report_id) DO UPDATE SET state = EXCLUDED.state`,
-      [
+      values: [
         JSON.stringify([...closeStored].map(([report_id, valid_to]) => ({ report_id, valid_to }))),
         JSON.stringify(periods),
         JSON.stringify(reportIds.map((report_id) => ({ report_id, state: states.get(report_id) }))),
       ],
-    );
+    });
   }
 }
 

@@ -29,8 +29,9 @@ export class ReportCurrentProjection implements InlineProjection {
         updated_at: state.updatedAt,
       };
     });
-    await tx.query(
-      `INSERT INTO report_current
+    await tx.query({
+      name: 'tally_report_current_write',
+      text: `INSERT INTO report_current
          (report_id, revision, status, location, search, state, created_at, updated_at)
        SELECT r.report_id, r.revision, r.status, r.location,
               to_tsvector('simple', r.title || ' ' || coalesce(r.summary, '')),
@@ -41,8 +42,8 @@ export class ReportCurrentProjection implements InlineProjection {
        ON CONFLICT (report_id) DO UPDATE SET
          revision = EXCLUDED.revision, status = EXCLUDED.status, location = EXCLUDED.location,
          search = EXCLUDED.search, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
-      [JSON.stringify(records)],
-    );
+      values: [JSON.stringify(records)],
+    });
   }
 
   private async read(tx: PoolClient, reportIds: string[]): Promise<Map<string, ReportState>> {

@@ -35,14 +35,15 @@ export class ReportRevisionsProjection implements InlineProjection {
         state: after,
       });
     });
-    await tx.query(
-      `INSERT INTO report_revisions (report_id, revision, kind, reason, actor, recorded_at,
+    await tx.query({
+      name: 'tally_report_revisions_write',
+      text: `INSERT INTO report_revisions (report_id, revision, kind, reason, actor, recorded_at,
                                      reported_at, source, changes, hash, state)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(report_id uuid, revision integer,
               kind text, reason text, actor text, recorded_at timestamptz,
               reported_at timestamptz, source jsonb, changes jsonb, hash text, state jsonb)`,
-      [JSON.stringify(records)],
-    );
+      values: [JSON.stringify(records)],
+    });
   }
 
   /** The latest row of each report: one index probe each, however long its history. */
