@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
+import pino from 'pino';
 import { ReportCommandRunner, seedExample } from '@tally/reports';
 import { createApp } from './bootstrap';
 import { ConfigError, TallyConfig, loadConfig } from './config/tally-config';
@@ -26,7 +27,10 @@ async function main(): Promise<void> {
     databaseUrl = embedded.url;
   }
 
-  const app = await createApp(config, databaseUrl).catch(async (error: unknown) => {
+  // Request logs go out asynchronously: under load, the lines logged while one write is in
+  // flight leave together in the next, instead of a write each.
+  const logStream = pino.destination({ dest: 1, sync: false });
+  const app = await createApp(config, databaseUrl, { logStream }).catch(async (error: unknown) => {
     await embedded?.stop();
     throw error;
   });
@@ -36,6 +40,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`tally: ${signal} received, draining requests`);
     await app.close();
+    logStream.flushSync();
     await embedded?.stop();
     console.log('tally: stopped');
     process.exit(0);

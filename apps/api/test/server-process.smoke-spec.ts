@@ -75,6 +75,19 @@ describe('npm start on the embedded default', () => {
     process.kill(-server.pid!, 'SIGTERM');
     await exited;
     expect(output).toContain('tally: stopped');
+    // Every request was logged as one JSON line, flushed before the process ended.
+    const logged = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { req?: { url: string }; res?: { statusCode: number } });
+    for (const url of urls) {
+      expect(logged).toContainEqual(
+        expect.objectContaining({
+          req: expect.objectContaining({ url: new URL(url).pathname }),
+          res: expect.objectContaining({ statusCode: 200 }),
+        }),
+      );
+    }
     expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
   }, 120_000);
 });
