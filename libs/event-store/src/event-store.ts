@@ -10,10 +10,12 @@ import {
   ReadAllOptions,
   ReadAllResult,
   ReadStreamOptions,
+  PendingEvent,
   RecordedCommand,
   RecordedEvent,
   VerifyResult,
 } from './event-store.types';
+import { APPEND_PARAMETERS, ProjectionStatement, appendStatement } from './append-statement';
 import { eventHash } from './hash-chain';
 import { Upcaster, UpcasterRegistry } from './upcasters';
 
@@ -34,11 +36,23 @@ export interface InlineProjection {
    * its own rows again, once it has checked that it is the state just before the events.
    */
   apply(tx: PoolClient, events: readonly RecordedEvent[], known?: unknown): Promise<void>;
+  /**
+   * The same writes as one statement that becomes part of the append's own (see
+   * `ProjectionStatement`), for events about to be recorded; null when it cannot do without
+   * reading first. Offered, a single-event append is one statement and one round trip.
+   */
+  statement?(
+    events: readonly PendingEvent[],
+    known: unknown,
+    firstParameter: number,
+  ): ProjectionStatement | null;
 }
 
 export interface EventStoreOptions {
   readonly upcasters?: readonly Upcaster[];
   readonly inlineProjections?: readonly InlineProjection[];
+  /** The recorded time of appends; truncated to milliseconds, never before the stream's head. */
+  readonly clock?: () => Date;
 }
 
 /**
@@ -49,43 +63,6 @@ export interface EventStoreOptions {
 const EVENT_COLUMNS = `e.global_position::text AS global_position,
   e.transaction_id::text AS transaction_id, e.stream_id, e.stream_version, e.type,
   e.schema_version, e.data, e.metadata, e.recorded_at, e.hash`;
-
-/**
- * One event after the stream's head, in one statement. The unique (stream_id, stream_version)
- * is what enforces concurrency: of two appends that read the same head, the second waits for the
- * first and then fails on the key. The hash is SHA-256 over lines of text: the previous hash
- * ('' for the first event), stream id, version, type, schema version, data and metadata as
- * PostgreSQL's canonical jsonb text, and the recorded time (the database clock, milliseconds)
- * in ISO 8601 UTC; `eventHash` recomputes the same in Node. Without a match for the expected
- * version nothing is inserted and the row carries the head the stream is at.
- */
-const APPEND_EVENT = `
-  WITH last AS (
-    SELECT e.stream_version, e.hash FROM events e WHERE e.stream_id = $1::text
-     ORDER BY e.stream_version DESC LIMIT 1
-  ), head AS (
-    SELECT coalesce((SELECT stream_version FROM last), 0) AS version,
-           coalesce((SELECT hash FROM last), '') AS hash,
-           date_trunc('milliseconds', clock_timestamp()) AS now
-  ), appended AS (
-    INSERT INTO events AS e (stream_id, stream_version, type, schema_version, data, metadata,
-                             recorded_at, hash)
-    SELECT $1::text, h.version + 1, $3::text, $4::integer, $5::jsonb, $6::jsonb, h.now,
-           encode(sha256(convert_to(concat_ws(E'\\n', h.hash, $1::text, (h.version + 1)::text,
-             $3::text, $4::integer::text, $5::jsonb::text, $6::jsonb::text,
-             to_char(h.now AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')), 'UTF8')), 'hex')
-      FROM head h WHERE $2::integer IS NULL OR h.version = $2::integer
-    RETURNING e.global_position, e.stream_version, e.transaction_id, e.recorded_at, e.hash
-  ), command AS (
-    INSERT INTO commands (command_id, fingerprint, stream_id, first_version, last_version,
-                          recorded_at)
-    SELECT $7::text, $8::text, $1::text, coalesce($9::integer, a.stream_version),
-           a.stream_version, a.recorded_at
-      FROM appended a WHERE $7::text IS NOT NULL
-  )
-  SELECT h.version AS head_version, a.global_position::text AS global_position, a.stream_version,
-         a.transaction_id::text AS transaction_id, a.recorded_at, a.hash
-    FROM head h LEFT JOIN appended a ON true`;
 
 /** Where appends are announced to daemons in other processes. */
 export const APPENDED_CHANNEL = 'tally_events';
@@ -114,6 +91,7 @@ interface EventRow extends QueryResultRow {
 
 interface AppendRow extends QueryResultRow {
   head_version: number;
+  head_recorded_at: Date | null;
   global_position: string | null;
   stream_version: number | null;
   transaction_id: string | null;
@@ -129,8 +107,9 @@ interface PgError {
 /** Why an append wrote nothing; sorted out after the transaction has rolled back. */
 class AppendRefused extends Error {
   constructor(
-    readonly reason: 'version' | 'command',
+    readonly reason: 'version' | 'command' | 'clock',
     readonly headVersion?: number,
+    readonly headRecordedAt?: Date | null,
   ) {
     super(`append refused: ${reason}`);
   }
@@ -145,6 +124,7 @@ export interface StreamHeadWitness {
 export class PostgresEventStore {
   private readonly upcasters: UpcasterRegistry;
   private readonly inlineProjections: readonly InlineProjection[];
+  private readonly clock: () => Date;
   private readonly appendListeners = new Set<() => void>();
   private notifyTimer: NodeJS.Timeout | null = null;
 
@@ -154,13 +134,14 @@ export class PostgresEventStore {
   ) {
     this.upcasters = new UpcasterRegistry(options.upcasters);
     this.inlineProjections = options.inlineProjections ?? [];
+    this.clock = options.clock ?? (() => new Date());
   }
 
   /**
-   * Appends events to one stream, atomically. One event with no inline projection to feed is one
-   * statement and one round trip; otherwise one transaction holds every event and the inline
-   * projections' writes. With a command id that was appended before, nothing is written and the
-   * first result comes back with `duplicate`.
+   * Appends events to one stream, atomically. One event is one statement and one round trip,
+   * with the inline projections' writes in it when each offers a statement; otherwise one
+   * transaction holds every event and the inline projections' writes. With a command id that was
+   * appended before, nothing is written and the first result comes back with `duplicate`.
    */
   async append(
     streamId: string,
@@ -172,42 +153,39 @@ export class PostgresEventStore {
     if (events.length === 0) throw new Error('append needs at least one event');
     const types = new Set(events.map((event) => event.type));
     const projections = this.inlineProjections.filter((p) => p.handles.some((t) => types.has(t)));
+    let notBefore: Date | null = null;
     for (let race = 1; ; race++) {
+      const now = this.clock();
+      const recordedAt = notBefore && notBefore > now ? notBefore : now;
       try {
-        const result =
-          events.length === 1 && projections.length === 0
-            ? await this.appendEvents(this.pool, streamId, expected, events, metadata, options)
-            : await this.inTransaction(async (tx) => {
-                const appended = await this.appendEvents(
-                  tx,
-                  streamId,
-                  expected,
-                  events,
-                  metadata,
-                  options,
-                );
-                for (const projection of projections) {
-                  const handled = appended.events.filter((e) =>
-                    projection.handles.includes(e.type),
-                  );
-                  if (handled.length > 0) await projection.apply(tx, handled, options.known);
-                }
-                return appended;
-              });
+        const result = await this.appendOnce(
+          streamId,
+          expected,
+          events,
+          metadata,
+          options,
+          projections,
+          recordedAt,
+        );
         this.announce();
         return result;
       } catch (error) {
         if (!(error instanceof AppendRefused)) throw error;
-        if (options.commandId) {
-          const earlier = await this.findCommand(options.commandId);
-          if (earlier) return this.replayCommand(streamId, options, earlier);
-        }
-        if (error.reason === 'version' && expected !== 'any') {
-          throw new StreamVersionConflictError(
-            streamId,
-            expected,
-            error.headVersion ?? (await this.streamVersion(streamId)),
-          );
+        if (error.reason === 'clock') {
+          // This clock is behind the stream's head: record at the head's time instead.
+          notBefore = error.headRecordedAt ?? null;
+        } else {
+          if (options.commandId) {
+            const earlier = await this.findCommand(options.commandId);
+            if (earlier) return this.replayCommand(streamId, options, earlier);
+          }
+          if (error.reason === 'version' && expected !== 'any') {
+            throw new StreamVersionConflictError(
+              streamId,
+              expected,
+              error.headVersion ?? (await this.streamVersion(streamId)),
+            );
+          }
         }
         if (race >= MAX_RACES) throw new Error(`stream ${streamId}: ${race} appends lost the race`);
       }
@@ -386,7 +364,97 @@ export class PostgresEventStore {
     return { valid: true, version: lastVersion, head: previousHash || null };
   }
 
-  /** Each event in its own statement, chained on the version the one before it reached. */
+  private async appendOnce(
+    streamId: string,
+    expected: ExpectedVersion,
+    events: readonly NewEvent[],
+    metadata: EventMetadata,
+    options: AppendOptions,
+    projections: readonly InlineProjection[],
+    recordedAt: Date,
+  ): Promise<AppendResult> {
+    if (events.length === 1) {
+      const statements = this.projectionStatements(
+        projections,
+        streamId,
+        expected,
+        events[0],
+        metadata,
+        options,
+        recordedAt,
+      );
+      if (statements) {
+        return this.appendEvents(
+          this.pool,
+          streamId,
+          expected,
+          events,
+          metadata,
+          options,
+          recordedAt,
+          statements,
+        );
+      }
+    }
+    return this.inTransaction(async (tx) => {
+      const appended = await this.appendEvents(
+        tx,
+        streamId,
+        expected,
+        events,
+        metadata,
+        options,
+        recordedAt,
+      );
+      for (const projection of projections) {
+        const handled = appended.events.filter((e) => projection.handles.includes(e.type));
+        if (handled.length > 0) await projection.apply(tx, handled, options.known);
+      }
+      return appended;
+    });
+  }
+
+  /**
+   * The inline projections' statements for one event at a known version, numbered after the
+   * append's parameters; null when one of them has none to offer.
+   */
+  private projectionStatements(
+    projections: readonly InlineProjection[],
+    streamId: string,
+    expected: ExpectedVersion,
+    event: NewEvent,
+    metadata: EventMetadata,
+    options: AppendOptions,
+    recordedAt: Date,
+  ): ProjectionStatement[] | null {
+    if (projections.length === 0) return [];
+    if (expected === 'any') return null;
+    const pending: PendingEvent[] = [
+      {
+        streamId,
+        streamVersion: (expected === 'no-stream' ? 0 : expected) + 1,
+        type: event.type,
+        schemaVersion: event.schemaVersion ?? 1,
+        data: event.data,
+        metadata,
+        recordedAt,
+      },
+    ];
+    const statements: ProjectionStatement[] = [];
+    let next = APPEND_PARAMETERS + 1;
+    for (const projection of projections) {
+      const statement = projection.statement?.(pending, options.known, next) ?? null;
+      if (!statement) return null;
+      statements.push(statement);
+      next += statement.values.length;
+    }
+    return statements;
+  }
+
+  /**
+   * Each event in its own statement, chained on the version the one before it reached; the
+   * projections' statements, given for a single event, run as parts of its statement.
+   */
   private async appendEvents(
     db: Queryable,
     streamId: string,
@@ -394,6 +462,8 @@ export class PostgresEventStore {
     events: readonly NewEvent[],
     metadata: EventMetadata,
     options: AppendOptions,
+    recordedAt: Date,
+    projections: readonly ProjectionStatement[] = [],
   ): Promise<AppendResult> {
     const metadataText = JSON.stringify(metadata);
     const recorded: RecordedEvent[] = [];
@@ -404,8 +474,7 @@ export class PostgresEventStore {
       let rows: AppendRow[];
       try {
         ({ rows } = await db.query<AppendRow>({
-          name: 'tally_append_event',
-          text: APPEND_EVENT,
+          ...appendStatement(projections),
           values: [
             streamId,
             expectedVersion,
@@ -416,6 +485,8 @@ export class PostgresEventStore {
             last ? (options.commandId ?? null) : null,
             last ? (options.fingerprint ?? null) : null,
             recorded[0]?.streamVersion ?? null,
+            recordedAt,
+            ...projections.flatMap((p) => p.values),
           ],
         }));
       } catch (error) {
@@ -427,7 +498,14 @@ export class PostgresEventStore {
         throw error;
       }
       const row = rows[0];
-      if (row.stream_version === null) throw new AppendRefused('version', row.head_version);
+      if (row.stream_version === null) {
+        const behind = expectedVersion === null || row.head_version === expectedVersion;
+        throw new AppendRefused(
+          behind ? 'clock' : 'version',
+          row.head_version,
+          row.head_recorded_at,
+        );
+      }
       recorded.push({
         globalPosition: row.global_position!,
         transactionId: row.transaction_id!,

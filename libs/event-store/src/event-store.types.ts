@@ -28,6 +28,12 @@ export interface RecordedEvent<Data = unknown> {
   readonly hash: string;
 }
 
+/** An event as the store is about to record it: all but what the database assigns on insert. */
+export type PendingEvent<Data = unknown> = Omit<
+  RecordedEvent<Data>,
+  'globalPosition' | 'transactionId' | 'hash'
+>;
+
 /** `'any'`: append at whatever is current; `'no-stream'`: the stream must not exist yet. */
 export type ExpectedVersion = number | 'any' | 'no-stream';
 

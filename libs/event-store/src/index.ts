@@ -1,3 +1,4 @@
+export * from './append-statement';
 export * from './event-store';
 export * from './event-store.errors';
 export * from './event-store.types';

@@ -3,11 +3,13 @@ import {
   Checkpoint,
   CommandReplayMismatchError,
   InlineProjection,
+  PendingEvent,
   PostgresEventStore,
   RecordedEvent,
   StreamVersionConflictError,
   decodeCheckpoint,
   encodeCheckpoint,
+  runProjectionStatement,
 } from '@tally/event-store';
 import { TestDatabase, createTestDatabase } from '../../../test/support/test-database';
 
@@ -96,6 +98,107 @@ describe('PostgresEventStore', () => {
     stop();
     await store.append('s-heard', 1, [counted(2)]);
     expect(heard).toBe(1);
+  });
+
+  describe('inline projections', () => {
+    /** Counts into `tallies`: one statement inside the append's, or a write of its own. */
+    const tallying = (mode: 'statement' | 'apply'): InlineProjection => {
+      const write = (events: readonly PendingEvent[], first: number) => ({
+        text: `INSERT INTO tallies (stream_id, version, n, hash)
+               SELECT t.stream_id, t.version, t.n, a.hash
+                 FROM jsonb_to_recordset($${first}::jsonb) AS t(stream_id text, version integer,
+                      n integer)
+                 JOIN appended a ON a.stream_id = t.stream_id AND a.stream_version = t.version`,
+        values: [
+          JSON.stringify(
+            events.map((e) => ({
+              stream_id: e.streamId,
+              version: e.streamVersion,
+              n: (e.data as { n: number }).n,
+            })),
+          ),
+        ],
+      });
+      return {
+        name: `tallies_${mode}`,
+        handles: ['Counted'],
+        apply: (tx, events) => runProjectionStatement(tx, events, (first) => write(events, first)),
+        ...(mode === 'statement'
+          ? {
+              statement: (events: readonly PendingEvent[], _known: unknown, first: number) =>
+                write(events, first),
+            }
+          : {}),
+      };
+    };
+
+    beforeAll(() =>
+      db.pool.query(
+        'CREATE TABLE tallies (stream_id text, version integer, n integer, hash text NOT NULL)',
+      ),
+    );
+
+    async function talliesOf(streamId: string) {
+      const { rows } = await db.pool.query(
+        'SELECT version, n, hash FROM tallies WHERE stream_id = $1 ORDER BY version',
+        [streamId],
+      );
+      return rows;
+    }
+
+    it.each(['statement', 'apply'] as const)(
+      'writes its rows with the events (%s), and none when the append is refused',
+      async (mode) => {
+        const projected = new PostgresEventStore(db.pool, { inlineProjections: [tallying(mode)] });
+        const stream = `s-tally-${mode}`;
+        const first = await projected.append(stream, 'no-stream', [counted(7)]);
+        const second = await projected.append(stream, 1, [counted(8), counted(9)]);
+        await expect(projected.append(stream, 1, [counted(10)])).rejects.toBeInstanceOf(
+          StreamVersionConflictError,
+        );
+        expect(await talliesOf(stream)).toEqual([
+          { version: 1, n: 7, hash: first.events[0].hash },
+          { version: 2, n: 8, hash: second.events[0].hash },
+          { version: 3, n: 9, hash: second.events[1].hash },
+        ]);
+        expect(await versionsOf(stream)).toEqual([1, 2, 3]);
+      },
+    );
+
+    it('rolls the events back when its statement fails', async () => {
+      const failing: InlineProjection = {
+        ...tallying('statement'),
+        statement: (events, _known, first) => ({
+          text: `INSERT INTO tallies (stream_id, version, n, hash)
+                 SELECT a.stream_id, a.stream_version, 1, NULL FROM appended a
+                  WHERE $${first}::integer = 1`,
+          values: [1],
+        }),
+      };
+      const projected = new PostgresEventStore(db.pool, { inlineProjections: [failing] });
+      await expect(projected.append('s-tally-fail', 'no-stream', [counted(1)])).rejects.toThrow(
+        /null value/,
+      );
+      expect(await versionsOf('s-tally-fail')).toEqual([]);
+    });
+  });
+
+  it('never records an event before the head of its stream, whatever the clock says', async () => {
+    let now = new Date('2026-11-26T12:00:00.123Z');
+    const clocked = new PostgresEventStore(db.pool, { clock: () => now });
+    await clocked.append('s-clock', 'no-stream', [counted(1)]);
+    now = new Date('2026-11-26T11:59:00.000Z');
+    const behind = await clocked.append('s-clock', 1, [counted(2)]);
+    expect(behind.events[0].recordedAt.toISOString()).toBe('2026-11-26T12:00:00.123Z');
+    now = new Date('2026-11-26T12:00:01.000Z');
+    await clocked.append('s-clock', 2, [counted(3)]);
+    const times = (await clocked.readStream('s-clock')).map((e) => e.recordedAt.toISOString());
+    expect(times).toEqual([
+      '2026-11-26T12:00:00.123Z',
+      '2026-11-26T12:00:00.123Z',
+      '2026-11-26T12:00:01.000Z',
+    ]);
+    expect(await clocked.verifyStream('s-clock')).toMatchObject({ valid: true, version: 3 });
   });
 
   it('reads a stream between versions and up to a recorded time', async () => {

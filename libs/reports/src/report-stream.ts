@@ -1,4 +1,4 @@
-import { RecordedEvent } from '@tally/event-store';
+import { PendingEvent } from '@tally/event-store';
 import { ReportEvent, RevisionStamp } from './domain';
 
 /** Each report is one stream; its version is the report's revision. */
@@ -11,12 +11,12 @@ export function reportIdOf(streamId: string): string {
 }
 
 /** The distinct reports a batch of events touches, in first-seen order. */
-export function reportIdsOf(events: readonly RecordedEvent[]): string[] {
+export function reportIdsOf(events: readonly PendingEvent[]): string[] {
   return [...new Set(events.map((event) => reportIdOf(event.streamId)))];
 }
 
 /** The domain's view of a stored event: its data, and the revision and time it was recorded. */
-export function asReportEvent(recorded: RecordedEvent): {
+export function asReportEvent(recorded: PendingEvent): {
   event: ReportEvent;
   stamp: RevisionStamp;
 } {

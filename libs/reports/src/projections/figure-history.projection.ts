@@ -1,10 +1,17 @@
-import { InlineProjection, RecordedEvent } from '@tally/event-store';
+import {
+  InlineProjection,
+  PendingEvent,
+  ProjectionStatement,
+  RecordedEvent,
+  runProjectionStatement,
+} from '@tally/event-store';
 import { PoolClient } from 'pg';
 import {
   Amount,
   REPORT_EVENT_TYPES,
   ReportEvent,
   ReportState,
+  RevisionStamp,
   sameAmount,
   unreachable,
 } from '../domain';
@@ -22,29 +29,39 @@ export class FigureHistoryProjection implements InlineProjection {
    * appender knew the reports' states, whose figures are those amounts), one write.
    */
   async apply(tx: PoolClient, events: readonly RecordedEvent[], known?: unknown): Promise<void> {
-    const changes = events.map((recorded) => {
-      const folded = asReportEvent(recorded);
-      return { ...folded, figures: figureChanges(folded.event) };
-    });
-    const touched = new Map<string, [string, string]>();
-    for (const { stamp, figures } of changes) {
-      for (const { key } of figures) {
-        touched.set(slotOf(stamp.reportId, key), [stamp.reportId, key]);
-      }
-    }
-    if (touched.size === 0) return;
+    const batch = changesOf(events);
+    if (batch.slots.length === 0) return;
     const before = knownStatesBefore(events, known);
-    const amounts = before
-      ? knownAmounts(before, [...touched.values()])
-      : await this.read(tx, [...touched.values()]);
+    const amounts = before ? knownAmounts(before, batch.slots) : await this.read(tx, batch.slots);
+    await runProjectionStatement(tx, events, (first) => this.write(batch, amounts, first));
+  }
+
+  statement(
+    events: readonly PendingEvent[],
+    known: unknown,
+    first: number,
+  ): ProjectionStatement | null {
+    const before = knownStatesBefore(events, known);
+    if (!before) return null;
+    const batch = changesOf(events);
+    return this.write(batch, knownAmounts(before, batch.slots), first);
+  }
+
+  /** A row for each figure whose amount an event changed, from the last amount it had. */
+  private write(
+    { changes }: Batch,
+    amounts: Map<string, Amount | null>,
+    first: number,
+  ): ProjectionStatement {
     const records: object[] = [];
-    for (const { stamp, figures } of changes) {
+    for (const { streamId, stamp, figures } of changes) {
       for (const { key, to } of figures) {
         const slot = slotOf(stamp.reportId, key);
         const from = amounts.get(slot) ?? null;
         if (sameAmount(from, to)) continue;
         amounts.set(slot, to);
         records.push({
+          stream_id: streamId,
           report_id: stamp.reportId,
           figure_key: key,
           revision: stamp.revision,
@@ -53,16 +70,16 @@ export class FigureHistoryProjection implements InlineProjection {
         });
       }
     }
-    if (records.length === 0) return;
-    await tx.query({
-      name: 'tally_figure_history_write',
-      text: `INSERT INTO report_figure_changes (report_id, figure_key, revision, from_amount, to_amount)
-       SELECT r.report_id, r.figure_key, r.revision, coalesce(r.from_amount, 'null'),
-              coalesce(r.to_amount, 'null')
-         FROM jsonb_to_recordset($1::jsonb) AS r(report_id uuid, figure_key text,
-              revision integer, from_amount jsonb, to_amount jsonb)`,
+    return {
+      text: `INSERT INTO report_figure_changes
+               (report_id, figure_key, revision, from_amount, to_amount)
+             SELECT r.report_id, r.figure_key, r.revision, coalesce(r.from_amount, 'null'),
+                    coalesce(r.to_amount, 'null')
+               FROM jsonb_to_recordset($${first}::jsonb) AS r(stream_id text, report_id uuid,
+                    figure_key text, revision integer, from_amount jsonb, to_amount jsonb)
+               JOIN appended a ON a.stream_id = r.stream_id AND a.stream_version = r.revision`,
       values: [JSON.stringify(records)],
-    });
+    };
   }
 
   private async read(
@@ -84,6 +101,28 @@ export class FigureHistoryProjection implements InlineProjection {
     );
     return new Map(rows.map((row) => [slotOf(row.report_id, row.figure_key), row.to_amount]));
   }
+}
+
+interface Batch {
+  readonly changes: {
+    streamId: string;
+    stamp: RevisionStamp;
+    figures: { key: string; to: Amount | null }[];
+  }[];
+  /** Each (report, figure key) touched, once. */
+  readonly slots: [string, string][];
+}
+
+function changesOf(events: readonly PendingEvent[]): Batch {
+  const changes = events.map((recorded) => {
+    const { event, stamp } = asReportEvent(recorded);
+    return { streamId: recorded.streamId, stamp, figures: figureChanges(event) };
+  });
+  const slots = new Map<string, [string, string]>();
+  for (const { stamp, figures } of changes) {
+    for (const { key } of figures) slots.set(slotOf(stamp.reportId, key), [stamp.reportId, key]);
+  }
+  return { changes, slots: [...slots.values()] };
 }
 
 /** The figures an event sets (to their amount) or removes (to null). */

@@ -1,4 +1,4 @@
-import { RecordedEvent } from '@tally/event-store';
+import { PendingEvent } from '@tally/event-store';
 import { ReportState, evolve } from '../domain';
 import { asReportEvent, reportIdOf } from '../report-stream';
 
@@ -7,10 +7,10 @@ import { asReportEvent, reportIdOf } from '../report-stream';
  * report id, calling `each` with the state before and after every event.
  */
 export function foldByReport(
-  events: readonly RecordedEvent[],
+  events: readonly PendingEvent[],
   states: Map<string, ReportState>,
   each?: (
-    recorded: RecordedEvent,
+    recorded: PendingEvent,
     before: ReportState | null,
     after: ReportState,
     folded: ReturnType<typeof asReportEvent>,
@@ -36,7 +36,7 @@ export class KnownStates {
  * report: the caller then reads its own rows.
  */
 export function knownStatesBefore(
-  events: readonly RecordedEvent[],
+  events: readonly PendingEvent[],
   known: unknown,
 ): Map<string, ReportState> | null {
   if (!(known instanceof KnownStates)) return null;

@@ -1,7 +1,13 @@
-import { InlineProjection, RecordedEvent } from '@tally/event-store';
+import {
+  InlineProjection,
+  PendingEvent,
+  ProjectionStatement,
+  RecordedEvent,
+  runProjectionStatement,
+} from '@tally/event-store';
 import { PoolClient } from 'pg';
 import { REPORT_EVENT_TYPES, ReportState } from '../domain';
-import { reportIdsOf } from '../report-stream';
+import { reportIdsOf, reportStreamId } from '../report-stream';
 import { foldByReport, knownStatesBefore } from './fold-by-report';
 
 /** `report_current`: each report as it stands now, with its full state (the command side's snapshot). */
@@ -12,12 +18,30 @@ export class ReportCurrentProjection implements InlineProjection {
 
   /** Set-based: one read of the batch's reports (none when the appender knew them), one write. */
   async apply(tx: PoolClient, events: readonly RecordedEvent[], known?: unknown): Promise<void> {
-    const reportIds = reportIdsOf(events);
-    const states = knownStatesBefore(events, known) ?? (await this.read(tx, reportIds));
+    const states = knownStatesBefore(events, known) ?? (await this.read(tx, reportIdsOf(events)));
+    await runProjectionStatement(tx, events, (first) => this.write(events, states, first));
+  }
+
+  statement(
+    events: readonly PendingEvent[],
+    known: unknown,
+    first: number,
+  ): ProjectionStatement | null {
+    const states = knownStatesBefore(events, known);
+    return states && this.write(events, states, first);
+  }
+
+  /** Each report's state after its last event of the batch, upserted. */
+  private write(
+    events: readonly PendingEvent[],
+    states: Map<string, ReportState>,
+    first: number,
+  ): ProjectionStatement {
     foldByReport(events, states);
-    const records = reportIds.map((id) => {
+    const records = reportIdsOf(events).map((id) => {
       const state = states.get(id)!;
       return {
+        stream_id: reportStreamId(id),
         report_id: id,
         revision: state.revision,
         status: state.status,
@@ -29,21 +53,22 @@ export class ReportCurrentProjection implements InlineProjection {
         updated_at: state.updatedAt,
       };
     });
-    await tx.query({
-      name: 'tally_report_current_write',
+    return {
       text: `INSERT INTO report_current
-         (report_id, revision, status, location, search, state, created_at, updated_at)
-       SELECT r.report_id, r.revision, r.status, r.location,
-              to_tsvector('simple', r.title || ' ' || coalesce(r.summary, '')),
-              r.state, r.created_at, r.updated_at
-         FROM jsonb_to_recordset($1::jsonb) AS r(report_id uuid, revision integer, status text,
-              location text, title text, summary text, state jsonb, created_at timestamptz,
-              updated_at timestamptz)
-       ON CONFLICT (report_id) DO UPDATE SET
-         revision = EXCLUDED.revision, status = EXCLUDED.status, location = EXCLUDED.location,
-         search = EXCLUDED.search, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
+               (report_id, revision, status, location, search, state, created_at, updated_at)
+             SELECT r.report_id, r.revision, r.status, r.location,
+                    to_tsvector('simple', r.title || ' ' || coalesce(r.summary, '')),
+                    r.state, r.created_at, r.updated_at
+               FROM jsonb_to_recordset($${first}::jsonb) AS r(stream_id text, report_id uuid,
+                    revision integer, status text, location text, title text, summary text,
+                    state jsonb, created_at timestamptz, updated_at timestamptz)
+               JOIN appended a ON a.stream_id = r.stream_id AND a.stream_version = r.revision
+             ON CONFLICT (report_id) DO UPDATE SET
+               revision = EXCLUDED.revision, status = EXCLUDED.status,
+               location = EXCLUDED.location, search = EXCLUDED.search, state = EXCLUDED.state,
+               updated_at = EXCLUDED.updated_at`,
       values: [JSON.stringify(records)],
-    });
+    };
   }
 
   private async read(tx: PoolClient, reportIds: string[]): Promise<Map<string, ReportState>> {

@@ -1,4 +1,10 @@
-import { InlineProjection, RecordedEvent } from '@tally/event-store';
+import {
+  InlineProjection,
+  PendingEvent,
+  ProjectionStatement,
+  RecordedEvent,
+  runProjectionStatement,
+} from '@tally/event-store';
 import { PoolClient } from 'pg';
 import { REPORT_EVENT_TYPES, ReportState, diffReports, revisionKind } from '../domain';
 import { reportIdsOf } from '../report-stream';
@@ -19,9 +25,28 @@ export class ReportRevisionsProjection implements InlineProjection {
    */
   async apply(tx: PoolClient, events: readonly RecordedEvent[], known?: unknown): Promise<void> {
     const states = knownStatesBefore(events, known) ?? (await this.read(tx, reportIdsOf(events)));
+    await runProjectionStatement(tx, events, (first) => this.write(events, states, first));
+  }
+
+  statement(
+    events: readonly PendingEvent[],
+    known: unknown,
+    first: number,
+  ): ProjectionStatement | null {
+    const states = knownStatesBefore(events, known);
+    return states && this.write(events, states, first);
+  }
+
+  /** A row per event; its hash is the one the append recorded. */
+  private write(
+    events: readonly PendingEvent[],
+    states: Map<string, ReportState>,
+    first: number,
+  ): ProjectionStatement {
     const records: object[] = [];
     foldByReport(events, states, (recorded, before, after, { event, stamp }) => {
       records.push({
+        stream_id: recorded.streamId,
         report_id: stamp.reportId,
         revision: stamp.revision,
         kind: revisionKind(event),
@@ -31,19 +56,21 @@ export class ReportRevisionsProjection implements InlineProjection {
         reported_at: event.data.reportedAt ?? stamp.recordedAt,
         source: event.data.source,
         changes: diffReports(before, after),
-        hash: recorded.hash,
         state: after,
       });
     });
-    await tx.query({
-      name: 'tally_report_revisions_write',
+    return {
       text: `INSERT INTO report_revisions (report_id, revision, kind, reason, actor, recorded_at,
-                                     reported_at, source, changes, hash, state)
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(report_id uuid, revision integer,
-              kind text, reason text, actor text, recorded_at timestamptz,
-              reported_at timestamptz, source jsonb, changes jsonb, hash text, state jsonb)`,
+                                           reported_at, source, changes, hash, state)
+             SELECT r.report_id, r.revision, r.kind, r.reason, r.actor, r.recorded_at,
+                    r.reported_at, r.source, r.changes, a.hash, r.state
+               FROM jsonb_to_recordset($${first}::jsonb) AS r(stream_id text, report_id uuid,
+                    revision integer, kind text, reason text, actor text,
+                    recorded_at timestamptz, reported_at timestamptz, source jsonb,
+                    changes jsonb, state jsonb)
+               JOIN appended a ON a.stream_id = r.stream_id AND a.stream_version = r.revision`,
       values: [JSON.stringify(records)],
-    });
+    };
   }
 
   /** The latest row of each report: one index probe each, however long its history. */

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import { PoolClient } from 'pg';
+import { RecordedEvent } from './event-store.types';
+
+/**
+ * What an inline projection writes for events about to be appended, as one data-modifying SQL
+ * statement (INSERT, UPDATE or DELETE, without a WITH of its own). It reads the rows the append
+ * inserts from `appended` (APPENDED_COLUMNS), and its rows come from a join with it on
+ * (stream_id, stream_version): when the append inserts nothing, it writes nothing.
+ */
+export interface ProjectionStatement {
+  readonly text: string;
+  readonly values: readonly unknown[];
+}
+
+export const APPENDED_COLUMNS =
+  'stream_id text, stream_version integer, recorded_at timestamptz, hash text';
+
+/** Parameters of the append itself; a projection statement's parameters come after them. */
+export const APPEND_PARAMETERS = 10;
+
+/**
+ * One event after the stream's head. The unique (stream_id, stream_version) is what enforces
+ * concurrency: of two appends that read the same head, the second waits for the first and then
+ * fails on the key. The hash is SHA-256 over lines of text: the previous hash ('' for the first
+ * event), stream id, version, type, schema version, data and metadata as PostgreSQL's canonical
+ * jsonb text, and the recorded time in ISO 8601 UTC with milliseconds; `eventHash` recomputes the
+ * same in Node. Nothing is inserted when the head is not the expected version, or when the
+ * recorded time ($10, the store's clock) would come before the head's: the row then carries the
+ * head's version and time.
+ *
+ * $1 stream, $2 expected version (NULL: any), $3 type, $4 schema version, $5 data, $6 metadata,
+ * $7 command id, $8 fingerprint, $9 the command's first version when it appended several,
+ * $10 recorded time.
+ */
+const APPEND_EVENT = `
+  WITH last AS (
+    SELECT e.stream_version, e.hash, e.recorded_at FROM events e WHERE e.stream_id = $1::text
+     ORDER BY e.stream_version DESC LIMIT 1
+  ), head AS (
+    SELECT coalesce((SELECT stream_version FROM last), 0) AS version,
+           coalesce((SELECT hash FROM last), '') AS hash,
+           (SELECT recorded_at FROM last) AS recorded_at
+  ), appended AS (
+    INSERT INTO events AS e (stream_id, stream_version, type, schema_version, data, metadata,
+                             recorded_at, hash)
+    SELECT $1::text, h.version + 1, $3::text, $4::integer, $5::jsonb, $6::jsonb, $10::timestamptz,
+           encode(sha256(convert_to(concat_ws(E'\\n', h.hash, $1::text, (h.version + 1)::text,
+             $3::text, $4::integer::text, $5::jsonb::text, $6::jsonb::text,
+             to_char($10::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+             'UTF8')), 'hex')
+      FROM head h
+     WHERE ($2::integer IS NULL OR h.version = $2::integer)
+       AND (h.recorded_at IS NULL OR h.recorded_at <= $10::timestamptz)
+    RETURNING e.global_position, e.stream_id, e.stream_version, e.transaction_id, e.recorded_at,
+              e.hash
+  ), command AS (
+    INSERT INTO commands (command_id, fingerprint, stream_id, first_version, last_version,
+                          recorded_at)
+    SELECT $7::text, $8::text, $1::text, coalesce($9::integer, a.stream_version),
+           a.stream_version, a.recorded_at
+      FROM appended a WHERE $7::text IS NOT NULL
+  )`;
+
+const APPEND_RESULT = `
+  SELECT h.version AS head_version, h.recorded_at AS head_recorded_at,
+         a.global_position::text AS global_position, a.stream_version,
+         a.transaction_id::text AS transaction_id, a.recorded_at, a.hash
+    FROM head h LEFT JOIN appended a ON true`;
+
+/**
+ * The append statement, with the projections' statements as further parts of it: one statement,
+ * so one round trip and one implicit transaction. Named after its text, so that each connection
+ * prepares it once.
+ */
+export function appendStatement(projections: readonly ProjectionStatement[] = []): {
+  name: string;
+  text: string;
+} {
+  const parts = projections.map((p, i) => `, inline_${i} AS (${p.text})`).join('');
+  const text = `${APPEND_EVENT}${parts}${APPEND_RESULT}`;
+  return { name: `tally_append_${statementId(text)}`, text };
+}
+
+/**
+ * Runs a projection statement on its own, for events already recorded (a rebuild, a daemon, a
+ * transaction of several events): `appended` is then those events. `build` receives the number
+ * of its first parameter.
+ */
+export async function runProjectionStatement(
+  tx: PoolClient,
+  events: readonly RecordedEvent[],
+  build: (firstParameter: number) => ProjectionStatement,
+): Promise<void> {
+  const statement = build(2);
+  const text = `WITH appended AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS a(${APPENDED_COLUMNS}))
+    ${statement.text}`;
+  const appended = events.map((e) => ({
+    stream_id: e.streamId,
+    stream_version: e.streamVersion,
+    recorded_at: e.recordedAt,
+    hash: e.hash,
+  }));
+  await tx.query({
+    name: `tally_project_${statementId(text)}`,
+    text,
+    values: [JSON.stringify(appended), ...statement.values],
+  });
+}
+
+function statementId(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
