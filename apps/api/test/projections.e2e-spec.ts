@@ -163,8 +163,21 @@ describe('projections: rebuilds, status and totals as of any time', () => {
     }
   });
 
+  /** Each table's indexes, by what they cover (a rebuilt table's indexes have other names). */
+  async function indexes(): Promise<string[]> {
+    const { rows } = await t.db.pool.query<{ definition: string }>(
+      `SELECT regexp_replace(indexdef, 'INDEX \\S+ ON', 'INDEX ON') AS definition
+         FROM pg_indexes WHERE schemaname = 'public' AND tablename = ANY($1)
+        ORDER BY 1`,
+      [TABLES],
+    );
+    return rows.map((row) => row.definition);
+  }
+
   it('rebuilds each projection from the events alone into identical tables', async () => {
     const before = await checksums();
+    const indexed = await indexes();
+    expect(indexed.join('\n')).toContain('USING gin (search)');
     const pool = t.app.get(PG_POOL);
     const store: PostgresEventStore = t.app.get(REPORTS_EVENT_STORE);
     for (const { projection } of projectionRegistry()) {
@@ -172,6 +185,7 @@ describe('projections: rebuilds, status and totals as of any time', () => {
       expect(result.events).toBeGreaterThan(0);
     }
     expect(await checksums()).toEqual(before);
+    expect(await indexes()).toEqual(indexed);
     await caughtUp();
   });
 

@@ -46,11 +46,24 @@ export async function rebuildProjection(
   const building = `rebuild_${projection.name}`;
   const retired = `retired_${projection.name}`;
 
+  // The indexes that no constraint needs are built once the tables are full, not row by row.
+  const deferred: string[] = [];
   await inTransaction(pool, async (tx) => {
     await tx.query(`DROP SCHEMA IF EXISTS ${building} CASCADE`);
     await tx.query(`CREATE SCHEMA ${building}`);
     for (const table of projection.tables) {
       await tx.query(`CREATE TABLE ${building}.${table} (LIKE public.${table} INCLUDING ALL)`);
+      const { rows } = await tx.query<{ name: string; definition: string }>(
+        `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
+           FROM pg_index i
+          WHERE i.indrelid = $1::regclass
+            AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`,
+        [`${building}.${table}`],
+      );
+      for (const { name, definition } of rows) {
+        await tx.query(`DROP INDEX ${name}`);
+        deferred.push(definition);
+      }
     }
   });
 
@@ -72,6 +85,7 @@ export async function rebuildProjection(
     checkpoint = page.checkpoint;
   }
   options.signal?.throwIfAborted();
+  for (const definition of deferred) await pool.query(definition);
 
   await inTransaction(pool, async (tx) => {
     if (options.async) {
