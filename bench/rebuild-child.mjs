@@ -9,13 +9,14 @@ const { PostgresEventStore } = require(`${dist}libs/event-store/src`);
 const { rebuildByName } = require(`${dist}apps/api/src/operations/projection-registry`);
 
 const [url, ...names] = process.argv.slice(2);
-const pool = new Pool({ connectionString: url, max: 4 });
+const pool = new Pool({ connectionString: url, max: 6 });
 const store = new PostgresEventStore(pool);
 const started = process.hrtime.bigint();
-let events = 0;
-for (const name of names) {
-  events += (await rebuildByName(pool, store, name, { batchSize: 2000 })).events;
-}
+// The projections are rebuilt side by side, as three rebuild requests would run them.
+const rebuilt = await Promise.all(
+  names.map((name) => rebuildByName(pool, store, name, { batchSize: 2000 })),
+);
+const events = rebuilt.reduce((sum, result) => sum + result.events, 0);
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 await pool.end();
 console.log(JSON.stringify({ events, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 }));

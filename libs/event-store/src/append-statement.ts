@@ -20,52 +20,65 @@ export const APPENDED_COLUMNS =
 export const APPEND_PARAMETERS = 10;
 
 /**
- * One event after the stream's head. The unique (stream_id, stream_version) is what enforces
+ * The stream's head: its last event's version, hash and recorded time (0, '' and NULL before
+ * the first). $1 is the stream.
+ */
+const HEAD = `
+  SELECT coalesce(l.stream_version, 0) AS version, coalesce(l.hash, '') AS hash, l.recorded_at
+    FROM (SELECT 1) AS one LEFT JOIN LATERAL (
+      SELECT e.stream_version, e.hash, e.recorded_at FROM events e WHERE e.stream_id = $1::text
+       ORDER BY e.stream_version DESC LIMIT 1) l ON true`;
+
+/**
+ * One event after the head `h`. The unique (stream_id, stream_version) is what enforces
  * concurrency: of two appends that read the same head, the second waits for the first and then
  * fails on the key. The hash is SHA-256 over lines of text: the previous hash ('' for the first
  * event), stream id, version, type, schema version, data and metadata as PostgreSQL's canonical
  * jsonb text, and the recorded time in ISO 8601 UTC with milliseconds; `eventHash` recomputes the
  * same in Node. Nothing is inserted when the head is not the expected version, or when the
- * recorded time ($10, the store's clock) would come before the head's: the row then carries the
- * head's version and time.
+ * recorded time (the store's clock) would come before the head's.
  *
  * $1 stream, $2 expected version (NULL: any), $3 type, $4 schema version, $5 data, $6 metadata,
- * $7 command id, $8 fingerprint, $9 the command's first version when it appended several,
- * $10 recorded time.
+ * $7 recorded time.
+ */
+const insertEvent = (head: string) => `
+  INSERT INTO events AS e (stream_id, stream_version, type, schema_version, data, metadata,
+                           recorded_at, hash)
+  SELECT $1::text, h.version + 1, $3::text, $4::integer, $5::jsonb, $6::jsonb, $7::timestamptz,
+         encode(sha256(convert_to(concat_ws(E'\\n', h.hash, $1::text, (h.version + 1)::text,
+           $3::text, $4::integer::text, $5::jsonb::text, $6::jsonb::text,
+           to_char($7::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+           'UTF8')), 'hex')
+    FROM ${head} h
+   WHERE ($2::integer IS NULL OR h.version = $2::integer)
+     AND (h.recorded_at IS NULL OR h.recorded_at <= $7::timestamptz)
+  RETURNING e.global_position, e.stream_id, e.stream_version, e.transaction_id, e.recorded_at,
+            e.hash`;
+
+/** An event and nothing else: no row when it was refused (`streamHead` then says why). */
+export const PLAIN_APPEND = { name: 'tally_append', text: insertEvent(`(${HEAD})`) };
+
+/** The head alone, for a refused plain append. */
+export const STREAM_HEAD = { name: 'tally_stream_head', text: HEAD };
+
+/**
+ * The event with its command ($8 command id, $9 fingerprint, $10 the command's first version
+ * when it appended several) and whatever parts follow; its one row carries the head too, so
+ * that a refusal says why.
  */
 const APPEND_EVENT = `
-  WITH last AS (
-    SELECT e.stream_version, e.hash, e.recorded_at FROM events e WHERE e.stream_id = $1::text
-     ORDER BY e.stream_version DESC LIMIT 1
-  ), head AS (
-    SELECT coalesce((SELECT stream_version FROM last), 0) AS version,
-           coalesce((SELECT hash FROM last), '') AS hash,
-           (SELECT recorded_at FROM last) AS recorded_at
-  ), appended AS (
-    INSERT INTO events AS e (stream_id, stream_version, type, schema_version, data, metadata,
-                             recorded_at, hash)
-    SELECT $1::text, h.version + 1, $3::text, $4::integer, $5::jsonb, $6::jsonb, $10::timestamptz,
-           encode(sha256(convert_to(concat_ws(E'\\n', h.hash, $1::text, (h.version + 1)::text,
-             $3::text, $4::integer::text, $5::jsonb::text, $6::jsonb::text,
-             to_char($10::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
-             'UTF8')), 'hex')
-      FROM head h
-     WHERE ($2::integer IS NULL OR h.version = $2::integer)
-       AND (h.recorded_at IS NULL OR h.recorded_at <= $10::timestamptz)
-    RETURNING e.global_position, e.stream_id, e.stream_version, e.transaction_id, e.recorded_at,
-              e.hash
+  WITH head AS (${HEAD}
+  ), appended AS (${insertEvent('head')}
   ), command AS (
     INSERT INTO commands (command_id, fingerprint, stream_id, first_version, last_version,
                           recorded_at)
-    SELECT $7::text, $8::text, $1::text, coalesce($9::integer, a.stream_version),
+    SELECT $8::text, $9::text, $1::text, coalesce($10::integer, a.stream_version),
            a.stream_version, a.recorded_at
-      FROM appended a WHERE $7::text IS NOT NULL
+      FROM appended a WHERE $8::text IS NOT NULL
   )`;
 
 const APPEND_RESULT = `
-  SELECT h.version AS head_version, h.recorded_at AS head_recorded_at,
-         a.global_position::text AS global_position, a.stream_version,
-         a.transaction_id::text AS transaction_id, a.recorded_at, a.hash
+  SELECT h.version AS head_version, h.recorded_at AS head_recorded_at, a.*
     FROM head h LEFT JOIN appended a ON true`;
 
 /**
@@ -77,10 +90,21 @@ export function appendStatement(projections: readonly ProjectionStatement[] = []
   name: string;
   text: string;
 } {
-  const parts = projections.map((p, i) => `, inline_${i} AS (${p.text})`).join('');
-  const text = `${APPEND_EVENT}${parts}${APPEND_RESULT}`;
-  return { name: `tally_append_${statementId(text)}`, text };
+  const key = projections.map((p) => p.text).join('\0');
+  let statement = composed.get(key);
+  if (!statement) {
+    const parts = projections.map((p, i) => `, inline_${i} AS (${p.text})`).join('');
+    const text = `${APPEND_EVENT}${parts}${APPEND_RESULT}`;
+    statement = { name: `tally_append_${statementId(text)}`, text };
+    if (composed.size >= MAX_COMPOSED) composed.clear();
+    composed.set(key, statement);
+  }
+  return statement;
 }
+
+/** Append statements composed so far, by their projections' texts (a handful in practice). */
+const composed = new Map<string, { name: string; text: string }>();
+const MAX_COMPOSED = 64;
 
 /**
  * Runs a projection statement on its own, for events already recorded (a rebuild, a daemon, a

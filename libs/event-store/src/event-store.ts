@@ -15,7 +15,13 @@ import {
   RecordedEvent,
   VerifyResult,
 } from './event-store.types';
-import { APPEND_PARAMETERS, ProjectionStatement, appendStatement } from './append-statement';
+import {
+  APPEND_PARAMETERS,
+  PLAIN_APPEND,
+  ProjectionStatement,
+  STREAM_HEAD,
+  appendStatement,
+} from './append-statement';
 import { eventHash } from './hash-chain';
 import { Upcaster, UpcasterRegistry } from './upcasters';
 
@@ -97,6 +103,19 @@ interface AppendRow extends QueryResultRow {
   transaction_id: string | null;
   recorded_at: Date | null;
   hash: string | null;
+}
+
+/** What a refused append's row says: the head it found, and no event. */
+function emptyRow(headVersion: number, headRecordedAt: Date | null): AppendRow {
+  return {
+    head_version: headVersion,
+    head_recorded_at: headRecordedAt,
+    global_position: null,
+    stream_version: null,
+    transaction_id: null,
+    recorded_at: null,
+    hash: null,
+  };
 }
 
 interface PgError {
@@ -471,24 +490,43 @@ export class PostgresEventStore {
     for (const [i, event] of events.entries()) {
       const last = i === events.length - 1;
       const schemaVersion = event.schemaVersion ?? 1;
-      let rows: AppendRow[];
+      const commandId = last ? (options.commandId ?? null) : null;
+      const values = [
+        streamId,
+        expectedVersion,
+        event.type,
+        schemaVersion,
+        JSON.stringify(event.data),
+        metadataText,
+        recordedAt.toISOString(),
+      ];
+      let row: AppendRow | undefined;
       try {
-        ({ rows } = await db.query<AppendRow>({
-          ...appendStatement(projections),
-          values: [
-            streamId,
-            expectedVersion,
-            event.type,
-            schemaVersion,
-            JSON.stringify(event.data),
-            metadataText,
-            last ? (options.commandId ?? null) : null,
-            last ? (options.fingerprint ?? null) : null,
-            recorded[0]?.streamVersion ?? null,
-            recordedAt,
-            ...projections.flatMap((p) => p.values),
-          ],
-        }));
+        if (commandId === null && projections.length === 0) {
+          ({
+            rows: [row],
+          } = await db.query<AppendRow>({ ...PLAIN_APPEND, values }));
+          if (!row) {
+            const { rows: heads } = await db.query<{ version: number; recorded_at: Date | null }>({
+              ...STREAM_HEAD,
+              values: [streamId],
+            });
+            row = emptyRow(heads[0].version, heads[0].recorded_at);
+          }
+        } else {
+          ({
+            rows: [row],
+          } = await db.query<AppendRow>({
+            ...appendStatement(projections),
+            values: [
+              ...values,
+              commandId,
+              last ? (options.fingerprint ?? null) : null,
+              recorded[0]?.streamVersion ?? null,
+              ...projections.flatMap((p) => p.values),
+            ],
+          }));
+        }
       } catch (error) {
         const { code, constraint } = error as PgError;
         if (code === '23505' && constraint === 'events_stream_version_key') {
@@ -497,7 +535,6 @@ export class PostgresEventStore {
         if (code === '23505' && constraint === 'commands_pkey') throw new AppendRefused('command');
         throw error;
       }
-      const row = rows[0];
       if (row.stream_version === null) {
         const behind = expectedVersion === null || row.head_version === expectedVersion;
         throw new AppendRefused(
