@@ -64,7 +64,7 @@ export class ProjectionDaemon {
   ) {
     this.pollMs = options.pollMs ?? 1000;
     this.batchSize = options.batchSize ?? 500;
-    this.settleMs = options.settleMs ?? 20;
+    this.settleMs = options.settleMs ?? 100;
   }
 
   async start(): Promise<void> {
