@@ -51,12 +51,14 @@ const insertEvent = (head: string) => `
            'UTF8')), 'hex')
     FROM ${head} h
    WHERE ($2::integer IS NULL OR h.version = $2::integer)
-     AND (h.recorded_at IS NULL OR h.recorded_at <= $7::timestamptz)
-  RETURNING e.global_position, e.stream_id, e.stream_version, e.transaction_id, e.recorded_at,
-            e.hash`;
+     AND (h.recorded_at IS NULL OR h.recorded_at <= $7::timestamptz)`;
 
-/** An event and nothing else: no row when it was refused (`streamHead` then says why). */
-export const PLAIN_APPEND = { name: 'tally_append', text: insertEvent(`(${HEAD})`) };
+/** An event and nothing else: no row when it was refused (`STREAM_HEAD` then says why). */
+export const PLAIN_APPEND = {
+  name: 'tally_append',
+  text: `${insertEvent(`(${HEAD})`)}
+  RETURNING e.global_position, e.stream_version, e.transaction_id, e.hash`,
+};
 
 /** The head alone, for a refused plain append. */
 export const STREAM_HEAD = { name: 'tally_stream_head', text: HEAD };
@@ -69,6 +71,8 @@ export const STREAM_HEAD = { name: 'tally_stream_head', text: HEAD };
 const APPEND_EVENT = `
   WITH head AS (${HEAD}
   ), appended AS (${insertEvent('head')}
+    RETURNING e.global_position, e.stream_id, e.stream_version, e.transaction_id, e.recorded_at,
+              e.hash
   ), command AS (
     INSERT INTO commands (command_id, fingerprint, stream_id, first_version, last_version,
                           recorded_at)
@@ -78,7 +82,8 @@ const APPEND_EVENT = `
   )`;
 
 const APPEND_RESULT = `
-  SELECT h.version AS head_version, h.recorded_at AS head_recorded_at, a.*
+  SELECT h.version AS head_version, h.recorded_at AS head_recorded_at, a.global_position,
+         a.stream_version, a.transaction_id, a.hash
     FROM head h LEFT JOIN appended a ON true`;
 
 /**

@@ -101,7 +101,6 @@ interface AppendRow extends QueryResultRow {
   global_position: string | null;
   stream_version: number | null;
   transaction_id: string | null;
-  recorded_at: Date | null;
   hash: string | null;
 }
 
@@ -113,7 +112,6 @@ function emptyRow(headVersion: number, headRecordedAt: Date | null): AppendRow {
     global_position: null,
     stream_version: null,
     transaction_id: null,
-    recorded_at: null,
     hash: null,
   };
 }
@@ -552,7 +550,7 @@ export class PostgresEventStore {
         schemaVersion,
         data: event.data,
         metadata,
-        recordedAt: row.recorded_at!,
+        recordedAt,
         hash: row.hash!,
       });
       expectedVersion = row.stream_version;

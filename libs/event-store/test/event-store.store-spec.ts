@@ -50,7 +50,9 @@ describe('PostgresEventStore', () => {
     expect(events[1].hash).not.toBe(events[0].hash);
     expect(events[0].recordedAt).toBeInstanceOf(Date);
     expect(BigInt(events[1].globalPosition)).toBeGreaterThan(BigInt(events[0].globalPosition));
-    expect(result.events.map((e) => e.hash)).toEqual(events.map((e) => e.hash));
+    expect(result.events.map((e) => [e.hash, e.recordedAt, e.globalPosition])).toEqual(
+      events.map((e) => [e.hash, e.recordedAt, e.globalPosition]),
+    );
     expect(await store.streamVersion('s-basic')).toBe(2);
     expect(await store.streamVersion('s-none')).toBe(0);
   });
