@@ -67,15 +67,27 @@ export class ReportCommandRunner {
         return this.replay(reportId, earlier.lastVersion);
       }
     }
+    let fresh = false;
     for (let attempt = 1; ; attempt++) {
-      const state = await this.store.load(reportId, attempt > 1);
+      const { state, remembered } = await this.store.load(reportId, fresh);
+      // A state this process remembers may be behind another's write: whatever it does not
+      // lead to an append is decided again on a fresh one.
+      fresh = remembered;
       if (state === null && command.type !== 'FileReport') throw new ReportNotFound(reportId);
       const current = state?.revision ?? 0;
       if (context.expectedRevision !== undefined && context.expectedRevision !== current) {
+        if (remembered) continue;
         throw new RevisionConflict(reportId, context.expectedRevision, current);
       }
-      const events = decide(command, state);
+      let events: ReturnType<typeof decide>;
+      try {
+        events = decide(command, state);
+      } catch (error) {
+        if (remembered) continue;
+        throw error;
+      }
       if (events.length === 0) {
+        if (remembered) continue;
         return { recorded: false, revision: current, changes: [], report: state! };
       }
       try {
@@ -104,6 +116,7 @@ export class ReportCommandRunner {
           revision: recorded.streamVersion,
           recordedAt: recorded.recordedAt.toISOString(),
         });
+        this.store.remember(after);
         return {
           recorded: true,
           revision: after.revision,
@@ -112,6 +125,7 @@ export class ReportCommandRunner {
         };
       } catch (error) {
         if (!(error instanceof StreamVersionConflictError)) throw error;
+        fresh = true;
         if (context.expectedRevision !== undefined) {
           throw new RevisionConflict(reportId, context.expectedRevision, error.actual);
         }

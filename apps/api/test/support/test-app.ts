@@ -17,12 +17,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The whole HTTP application on a database of the test file's own. */
+/**
+ * The whole HTTP application on a database of the test file's own, or on `shared`, another
+ * app's (a second instance; closing it leaves the database to its owner).
+ */
 export async function createTestApp(
   overrides: Partial<TallyConfig> = {},
   log: CreateAppOptions = { logLevel: 'silent' },
+  shared?: TestDatabase,
 ): Promise<TestApp> {
-  const db = await createTestDatabase();
+  const db = shared ?? (await createTestDatabase());
   const config: TallyConfig = {
     port: 0,
     databaseUrl: db.url,
@@ -46,7 +50,7 @@ export async function createTestApp(
     http: () => request(app.getHttpServer()),
     async close() {
       await app.close();
-      await db.drop();
+      if (!shared) await db.drop();
     },
   };
 }
