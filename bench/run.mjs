@@ -338,7 +338,7 @@ const rebuilt = JSON.parse(childOut.trim().split('\n').at(-1));
 const logEvents = SIZES.rebuildReports * 5;
 row(
   'rebuild_eps',
-  `rebuild of 3 projections side by side, ${logEvents} events`,
+  `rebuild of 3 projections in one pass, ${logEvents} events`,
   logEvents / rebuilt.seconds,
   'events/s',
 );

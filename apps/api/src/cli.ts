@@ -8,14 +8,15 @@ import { startEmbeddedPostgres } from './database/embedded-postgres';
 const USAGE = [
   'usage: tally migrate',
   '       tally projections status',
-  '       tally projections rebuild <name>',
+  '       tally projections rebuild <name> [<name> …]   (several: one pass over the log)',
 ].join('\n');
 
 async function main(argv: string[]): Promise<number> {
-  const [command, action, name] = argv;
+  const [command, action, ...names] = argv;
   const known =
     command === 'migrate' ||
-    (command === 'projections' && (action === 'status' || (action === 'rebuild' && name)));
+    (command === 'projections' &&
+      (action === 'status' || (action === 'rebuild' && names.length > 0)));
   if (!known) {
     console.error(USAGE);
     return 2;
@@ -34,10 +35,10 @@ async function main(argv: string[]): Promise<number> {
     const store = new PostgresEventStore(pool);
     if (action === 'rebuild') {
       const started = Date.now();
-      const result = await rebuildByName(pool, store, name);
+      const result = await rebuildByName(pool, store, names);
       const seconds = (Date.now() - started) / 1000;
       console.log(
-        `rebuilt ${name}: ${result.events} events in ${seconds.toFixed(1)} s ` +
+        `rebuilt ${names.join(', ')}: ${result.events} events in ${seconds.toFixed(1)} s ` +
           `(${Math.round(result.events / Math.max(seconds, 0.001))} events/s)`,
       );
     }

@@ -5,7 +5,7 @@ import {
   decodeCheckpoint,
   encodeCheckpoint,
   projectionStates,
-  rebuildProjection,
+  rebuildProjections,
 } from '@tally/event-store';
 import { asyncReportProjections, reportProjections } from '@tally/reports';
 import { Pool } from 'pg';
@@ -78,16 +78,18 @@ export async function reportProjectionStates(
   return reports;
 }
 
+/** Rebuilds the named projections in one pass over the log. */
 export async function rebuildByName(
   pool: Pool,
   store: PostgresEventStore,
-  name: string,
+  names: string | readonly string[],
   options: { signal?: AbortSignal; batchSize?: number } = {},
 ) {
-  const entry = projectionRegistry().find((e) => e.projection.name === name);
-  if (!entry) throw new Error(`no projection named ${name}`);
-  return rebuildProjection(pool, store, entry.projection, {
-    ...options,
-    async: entry.lifecycle === 'async',
+  const entries = projectionRegistry();
+  const targets = (typeof names === 'string' ? [names] : names).map((name) => {
+    const entry = entries.find((e) => e.projection.name === name);
+    if (!entry) throw new Error(`no projection named ${name}`);
+    return { projection: entry.projection, async: entry.lifecycle === 'async' };
   });
+  return rebuildProjections(pool, store, targets, options);
 }
