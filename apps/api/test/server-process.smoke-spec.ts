@@ -213,5 +213,22 @@ describe('kill -9 under load', () => {
       if (lifecycle === 'inline') await rebuildByName(db.pool, store, projection.name);
     }
     expect(await checksum()).toEqual(live);
+
+    // The operator's tool rebuilds several projections in one pass, and names a wrong one.
+    const cli = join(ROOT, 'dist/apps/api/apps/api/src/cli.js');
+    const env = { ...process.env, DATABASE_URL: db.url };
+    const rebuilt = execFileSync(
+      process.execPath,
+      [cli, 'projections', 'rebuild', 'report_current', 'figure_history'],
+      { env, encoding: 'utf8' },
+    );
+    expect(rebuilt).toMatch(/rebuilt report_current, figure_history: \d+ events/);
+    expect(await checksum()).toEqual(live);
+    expect(() =>
+      execFileSync(process.execPath, [cli, 'projections', 'rebuild', 'nope'], {
+        env,
+        stdio: 'pipe',
+      }),
+    ).toThrow(/no projection named nope/);
   }, 120_000);
 });
