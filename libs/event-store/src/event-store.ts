@@ -168,8 +168,7 @@ export class PostgresEventStore {
     options: AppendOptions = {},
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const types = new Set(events.map((event) => event.type));
-    const projections = this.inlineProjections.filter((p) => p.handles.some((t) => types.has(t)));
+    const projections = this.projectionsFor(events);
     let notBefore: Date | null = null;
     for (let race = 1; ; race++) {
       const now = this.clock();
@@ -381,7 +380,13 @@ export class PostgresEventStore {
     return { valid: true, version: lastVersion, head: previousHash || null };
   }
 
-  private async appendOnce(
+  /** The inline projections that handle any of these events. */
+  private projectionsFor(events: readonly NewEvent[]): readonly InlineProjection[] {
+    if (this.inlineProjections.length === 0) return [];
+    return this.inlineProjections.filter((p) => events.some((e) => p.handles.includes(e.type)));
+  }
+
+  private appendOnce(
     streamId: string,
     expected: ExpectedVersion,
     events: readonly NewEvent[],
@@ -485,7 +490,8 @@ export class PostgresEventStore {
     const metadataText = JSON.stringify(metadata);
     const recorded: RecordedEvent[] = [];
     let expectedVersion = expected === 'any' ? null : expected === 'no-stream' ? 0 : expected;
-    for (const [i, event] of events.entries()) {
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i];
       const last = i === events.length - 1;
       const schemaVersion = event.schemaVersion ?? 1;
       const commandId = last ? (options.commandId ?? null) : null;
