@@ -104,6 +104,16 @@ interface AppendRow extends QueryResultRow {
   hash: string | null;
 }
 
+/** One try at an append: what the caller asked, stamped with the time it is recorded at. */
+interface Attempt {
+  readonly streamId: string;
+  readonly expected: ExpectedVersion;
+  readonly events: readonly NewEvent[];
+  readonly metadata: EventMetadata;
+  readonly options: AppendOptions;
+  readonly recordedAt: Date;
+}
+
 /** What a refused append's row says: the head it found, and no event. */
 function emptyRow(headVersion: number, headRecordedAt: Date | null): AppendRow {
   return {
@@ -175,13 +185,8 @@ export class PostgresEventStore {
       const recordedAt = notBefore && notBefore > now ? notBefore : now;
       try {
         const result = await this.appendOnce(
-          streamId,
-          expected,
-          events,
-          metadata,
-          options,
+          { streamId, expected, events, metadata, options, recordedAt },
           projections,
-          recordedAt,
         );
         this.announce();
         return result;
@@ -387,50 +392,16 @@ export class PostgresEventStore {
   }
 
   private appendOnce(
-    streamId: string,
-    expected: ExpectedVersion,
-    events: readonly NewEvent[],
-    metadata: EventMetadata,
-    options: AppendOptions,
+    attempt: Attempt,
     projections: readonly InlineProjection[],
-    recordedAt: Date,
   ): Promise<AppendResult> {
-    if (events.length === 1) {
-      const statements = this.projectionStatements(
-        projections,
-        streamId,
-        expected,
-        events[0],
-        metadata,
-        options,
-        recordedAt,
-      );
-      if (statements) {
-        return this.appendEvents(
-          this.pool,
-          streamId,
-          expected,
-          events,
-          metadata,
-          options,
-          recordedAt,
-          statements,
-        );
-      }
-    }
+    const statements = this.projectionStatements(attempt, projections);
+    if (statements) return this.appendEvents(this.pool, attempt, statements);
     return this.inTransaction(async (tx) => {
-      const appended = await this.appendEvents(
-        tx,
-        streamId,
-        expected,
-        events,
-        metadata,
-        options,
-        recordedAt,
-      );
+      const appended = await this.appendEvents(tx, attempt);
       for (const projection of projections) {
         const handled = appended.events.filter((e) => projection.handles.includes(e.type));
-        if (handled.length > 0) await projection.apply(tx, handled, options.known);
+        if (handled.length > 0) await projection.apply(tx, handled, attempt.options.known);
       }
       return appended;
     });
@@ -438,19 +409,16 @@ export class PostgresEventStore {
 
   /**
    * The inline projections' statements for one event at a known version, numbered after the
-   * append's parameters; null when one of them has none to offer.
+   * append's parameters; null for several events, or when one of them has none to offer.
    */
   private projectionStatements(
+    { streamId, expected, events, metadata, options, recordedAt }: Attempt,
     projections: readonly InlineProjection[],
-    streamId: string,
-    expected: ExpectedVersion,
-    event: NewEvent,
-    metadata: EventMetadata,
-    options: AppendOptions,
-    recordedAt: Date,
   ): ProjectionStatement[] | null {
+    if (events.length !== 1) return null;
     if (projections.length === 0) return [];
     if (expected === 'any') return null;
+    const [event] = events;
     const pending: PendingEvent[] = [
       {
         streamId,
@@ -479,12 +447,7 @@ export class PostgresEventStore {
    */
   private async appendEvents(
     db: Queryable,
-    streamId: string,
-    expected: ExpectedVersion,
-    events: readonly NewEvent[],
-    metadata: EventMetadata,
-    options: AppendOptions,
-    recordedAt: Date,
+    { streamId, expected, events, metadata, options, recordedAt }: Attempt,
     projections: readonly ProjectionStatement[] = [],
   ): Promise<AppendResult> {
     const metadataText = JSON.stringify(metadata);

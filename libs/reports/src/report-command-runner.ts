@@ -11,7 +11,7 @@ import {
   diffReports,
   evolve,
 } from './domain';
-import { KnownStates } from './projections/fold-by-report';
+import { KnownStates } from './projections/report-states';
 import { RevisionReader } from './revision-reader';
 import { ReportStore } from './report-store';
 import { reportStreamId } from './report-stream';

@@ -1,6 +1,6 @@
 import { RecordedEvent } from '@tally/event-store';
 import { ReportState } from '../src/domain';
-import { KnownStates, knownStatesBefore } from '../src/projections/fold-by-report';
+import { KnownStates, knownStatesBefore } from '../src/projections/report-states';
 
 const A = '00000000-0000-4000-8000-00000000000a';
 const B = '00000000-0000-4000-8000-00000000000b';

@@ -16,7 +16,7 @@ import {
   unreachable,
 } from '../domain';
 import { asReportEvent } from '../report-stream';
-import { knownStatesBefore } from './fold-by-report';
+import { knownStatesBefore } from './report-states';
 
 /** `report_figure_changes`: one row per revision that changed a figure, from and to. */
 export class FigureHistoryProjection implements InlineProjection {

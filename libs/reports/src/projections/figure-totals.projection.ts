@@ -2,7 +2,7 @@ import { AsyncProjection, RecordedEvent } from '@tally/event-store';
 import { PoolClient } from 'pg';
 import { REPORT_EVENT_TYPES, ReportState, RevisionStamp } from '../domain';
 import { reportIdsOf } from '../report-stream';
-import { foldByReport } from './fold-by-report';
+import { foldByReport } from './report-states';
 
 interface Period {
   report_id: string;

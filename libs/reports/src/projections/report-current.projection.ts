@@ -1,38 +1,16 @@
-import {
-  InlineProjection,
-  PendingEvent,
-  ProjectionStatement,
-  RecordedEvent,
-  runProjectionStatement,
-} from '@tally/event-store';
+import { PendingEvent, ProjectionStatement } from '@tally/event-store';
 import { PoolClient } from 'pg';
-import { REPORT_EVENT_TYPES, ReportState } from '../domain';
+import { ReportState } from '../domain';
 import { reportIdsOf, reportStreamId } from '../report-stream';
-import { foldByReport, knownStatesBefore } from './fold-by-report';
+import { ReportStatesProjection, foldByReport } from './report-states';
 
 /** `report_current`: each report as it stands now, with its full state (the command side's snapshot). */
-export class ReportCurrentProjection implements InlineProjection {
+export class ReportCurrentProjection extends ReportStatesProjection {
   readonly name = 'report_current';
   readonly tables = ['report_current'];
-  readonly handles = REPORT_EVENT_TYPES;
-
-  /** Set-based: one read of the batch's reports (none when the appender knew them), one write. */
-  async apply(tx: PoolClient, events: readonly RecordedEvent[], known?: unknown): Promise<void> {
-    const states = knownStatesBefore(events, known) ?? (await this.read(tx, reportIdsOf(events)));
-    await runProjectionStatement(tx, events, (first) => this.write(events, states, first));
-  }
-
-  statement(
-    events: readonly PendingEvent[],
-    known: unknown,
-    first: number,
-  ): ProjectionStatement | null {
-    const states = knownStatesBefore(events, known);
-    return states && this.write(events, states, first);
-  }
 
   /** Each report's state after its last event of the batch, upserted. */
-  private write(
+  protected write(
     events: readonly PendingEvent[],
     states: Map<string, ReportState>,
     first: number,
@@ -71,7 +49,7 @@ export class ReportCurrentProjection implements InlineProjection {
     };
   }
 
-  private async read(tx: PoolClient, reportIds: string[]): Promise<Map<string, ReportState>> {
+  protected async read(tx: PoolClient, reportIds: string[]): Promise<Map<string, ReportState>> {
     const { rows } = await tx.query<{ report_id: string; state: ReportState }>(
       'SELECT report_id, state FROM report_current WHERE report_id = ANY($1::uuid[])',
       [reportIds],

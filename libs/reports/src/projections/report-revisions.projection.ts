@@ -1,44 +1,18 @@
-import {
-  InlineProjection,
-  PendingEvent,
-  ProjectionStatement,
-  RecordedEvent,
-  runProjectionStatement,
-} from '@tally/event-store';
+import { PendingEvent, ProjectionStatement } from '@tally/event-store';
 import { PoolClient } from 'pg';
-import { REPORT_EVENT_TYPES, ReportState, diffReports, revisionKind } from '../domain';
-import { reportIdsOf } from '../report-stream';
-import { foldByReport, knownStatesBefore } from './fold-by-report';
+import { ReportState, diffReports, revisionKind } from '../domain';
+import { ReportStatesProjection, foldByReport } from './report-states';
 
 /**
  * `report_revisions`: one row per revision with what it changed, who, why, on what source, its
  * hash, and the state after it, so that time travel and diffs read one row instead of a fold.
  */
-export class ReportRevisionsProjection implements InlineProjection {
+export class ReportRevisionsProjection extends ReportStatesProjection {
   readonly name = 'report_revisions';
   readonly tables = ['report_revisions'];
-  readonly handles = REPORT_EVENT_TYPES;
-
-  /**
-   * Set-based: one read of each report's latest state (none when the appender knew them), one
-   * write of all the new rows.
-   */
-  async apply(tx: PoolClient, events: readonly RecordedEvent[], known?: unknown): Promise<void> {
-    const states = knownStatesBefore(events, known) ?? (await this.read(tx, reportIdsOf(events)));
-    await runProjectionStatement(tx, events, (first) => this.write(events, states, first));
-  }
-
-  statement(
-    events: readonly PendingEvent[],
-    known: unknown,
-    first: number,
-  ): ProjectionStatement | null {
-    const states = knownStatesBefore(events, known);
-    return states && this.write(events, states, first);
-  }
 
   /** A row per event; its hash is the one the append recorded. */
-  private write(
+  protected write(
     events: readonly PendingEvent[],
     states: Map<string, ReportState>,
     first: number,
@@ -74,7 +48,7 @@ export class ReportRevisionsProjection implements InlineProjection {
   }
 
   /** The latest row of each report: one index probe each, however long its history. */
-  private async read(tx: PoolClient, reportIds: string[]): Promise<Map<string, ReportState>> {
+  protected async read(tx: PoolClient, reportIds: string[]): Promise<Map<string, ReportState>> {
     const { rows } = await tx.query<{ report_id: string; state: ReportState }>(
       `SELECT r.id AS report_id, latest.state
          FROM unnest($1::uuid[]) AS r(id)

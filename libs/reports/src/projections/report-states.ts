@@ -1,6 +1,13 @@
-import { PendingEvent } from '@tally/event-store';
-import { ReportState, evolve } from '../domain';
-import { asReportEvent, reportIdOf } from '../report-stream';
+import {
+  InlineProjection,
+  PendingEvent,
+  ProjectionStatement,
+  RecordedEvent,
+  runProjectionStatement,
+} from '@tally/event-store';
+import { PoolClient } from 'pg';
+import { REPORT_EVENT_TYPES, ReportState, evolve } from '../domain';
+import { asReportEvent, reportIdOf, reportIdsOf } from '../report-stream';
 
 /**
  * Folds a batch of events (in commit order, any number of reports) into `states`, keyed by
@@ -52,4 +59,38 @@ export function knownStatesBefore(
     if (state) before.set(reportId, state);
   }
   return before;
+}
+
+/**
+ * A projection written from each report's state before a batch: the appender's when it knew it
+ * (then it offers its writes as a statement of the append's), its own rows' otherwise.
+ */
+export abstract class ReportStatesProjection implements InlineProjection {
+  abstract readonly name: string;
+  abstract readonly tables: readonly string[];
+  readonly handles = REPORT_EVENT_TYPES;
+
+  /** The latest state this projection holds for each of these reports. */
+  protected abstract read(tx: PoolClient, reportIds: string[]): Promise<Map<string, ReportState>>;
+
+  /** Its writes for the events, from the states before them (which it may fold forward). */
+  protected abstract write(
+    events: readonly PendingEvent[],
+    states: Map<string, ReportState>,
+    first: number,
+  ): ProjectionStatement;
+
+  async apply(tx: PoolClient, events: readonly RecordedEvent[], known?: unknown): Promise<void> {
+    const states = knownStatesBefore(events, known) ?? (await this.read(tx, reportIdsOf(events)));
+    await runProjectionStatement(tx, events, (first) => this.write(events, states, first));
+  }
+
+  statement(
+    events: readonly PendingEvent[],
+    known: unknown,
+    first: number,
+  ): ProjectionStatement | null {
+    const states = knownStatesBefore(events, known);
+    return states && this.write(events, states, first);
+  }
 }
