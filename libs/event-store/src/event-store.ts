@@ -57,7 +57,7 @@ export interface InlineProjection {
 export interface EventStoreOptions {
   readonly upcasters?: readonly Upcaster[];
   readonly inlineProjections?: readonly InlineProjection[];
-  /** The recorded time of appends; truncated to milliseconds, never before the stream's head. */
+  /** What appends are recorded at (a Date holds milliseconds); never before the stream's head. */
   readonly clock?: () => Date;
 }
 
@@ -74,7 +74,7 @@ const EVENT_COLUMNS = `e.global_position::text AS global_position,
 export const APPENDED_CHANNEL = 'tally_events';
 /** At most one NOTIFY per window: each takes a database-wide lock at commit. */
 const NOTIFY_WINDOW_MS = 50;
-/** Appends at 'any' retry a lost race on the head this many times. */
+/** How often an append tries again after losing a race at 'any', or a clock behind the head. */
 const MAX_RACES = 100;
 
 const VERIFY_PAGE = 1000;

@@ -75,7 +75,7 @@ export class ProjectionDaemon {
         projection.name,
       ]);
     }
-    // Appends through this process's store wake the daemon at once; others' through a NOTIFY.
+    // Appends through this process's store nudge the daemon directly; others' through a NOTIFY.
     this.unsubscribe = this.store.onAppended(() => this.nudge());
     this.listener = await this.pool.connect();
     this.listener.on('notification', () => this.nudge());
