@@ -23,6 +23,7 @@ import {
   appendStatement,
 } from './append-statement';
 import { eventHash } from './hash-chain';
+import { inTransaction } from './transaction';
 import { Upcaster, UpcasterRegistry } from './upcasters';
 
 /** Anything that runs a query: the pool, or a client inside a transaction. */
@@ -397,7 +398,7 @@ export class PostgresEventStore {
   ): Promise<AppendResult> {
     const statements = this.projectionStatements(attempt, projections);
     if (statements) return this.appendEvents(this.pool, attempt, statements);
-    return this.inTransaction(async (tx) => {
+    return inTransaction(this.pool, async (tx) => {
       const appended = await this.appendEvents(tx, attempt);
       for (const projection of projections) {
         const handled = appended.events.filter((e) => projection.handles.includes(e.type));
@@ -546,21 +547,6 @@ export class PostgresEventStore {
       toVersion: earlier.lastVersion,
     });
     return { streamId, nextVersion: earlier.lastVersion, events, duplicate: true };
-  }
-
-  private async inTransaction<T>(work: (tx: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
   }
 
   /**

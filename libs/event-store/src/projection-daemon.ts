@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { APPENDED_CHANNEL, PostgresEventStore, encodeCheckpoint } from './event-store';
 import { Checkpoint, RecordedEvent } from './event-store.types';
+import { inTransaction } from './transaction';
 
 /** A projection kept up to date behind the appends, by one daemon across all instances. */
 export interface AsyncProjection {
@@ -212,9 +213,7 @@ export class ProjectionDaemon {
   ): Promise<void> {
     const last = events[events.length - 1];
     const first = events[0];
-    const tx = await this.pool.connect();
-    try {
-      await tx.query('BEGIN');
+    await inTransaction(this.pool, async (tx) => {
       // The checkpoint, locked: a rebuild that swapped the tables meanwhile moved it, and then
       // this batch is no longer the next one.
       const { rows } = await tx.query<{ behind: boolean }>(
@@ -222,23 +221,14 @@ export class ProjectionDaemon {
            FROM projections WHERE name = $1 FOR UPDATE`,
         [projection.name, first.transactionId, first.globalPosition],
       );
-      if (!rows[0]?.behind) {
-        await tx.query('ROLLBACK');
-        return;
-      }
+      if (!rows[0]?.behind) return;
       await projection.apply(tx, events);
       await tx.query(
         `UPDATE projections SET transaction_id = $2::xid8, global_position = $3, updated_at = now()
           WHERE name = $1`,
         [projection.name, last.transactionId, last.globalPosition],
       );
-      await tx.query('COMMIT');
-    } catch (error) {
-      await tx.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      tx.release();
-    }
+    });
   }
 
   private sleep(): Promise<void> {

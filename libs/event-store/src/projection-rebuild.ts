@@ -1,6 +1,7 @@
 import { Pool, PoolClient } from 'pg';
 import { PostgresEventStore } from './event-store';
 import { Checkpoint, ReadAllResult, RecordedEvent } from './event-store.types';
+import { inTransaction } from './transaction';
 
 /** A projection that can be rebuilt from the events alone: it names the tables it owns. */
 export interface RebuildableProjection {
@@ -173,18 +174,4 @@ async function withSearchPath(
   await tx.query(`SET LOCAL search_path = ${schema}, public`);
   await work();
   await tx.query('SET LOCAL search_path = public');
-}
-
-async function inTransaction(pool: Pool, work: (tx: PoolClient) => Promise<void>): Promise<void> {
-  const tx = await pool.connect();
-  try {
-    await tx.query('BEGIN');
-    await work(tx);
-    await tx.query('COMMIT');
-  } catch (error) {
-    await tx.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    tx.release();
-  }
 }

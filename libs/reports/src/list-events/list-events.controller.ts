@@ -6,28 +6,20 @@ import {
   ApiProperty,
   ApiPropertyOptional,
   ApiTags,
+  PickType,
 } from '@nestjs/swagger';
 import { decodeCheckpoint } from '@tally/event-store';
-import { DEFAULT_LIMIT, MAX_LIMIT, ValidationFailed } from '@tally/http';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { DEFAULT_LIMIT, PageQuery, ValidationFailed } from '@tally/http';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ApiErrors } from '../shared/api-errors';
 import { ListEventsQuery } from './list-events.query';
 
-export class ListEventsParams {
+export class ListEventsParams extends PickType(PageQuery, ['limit'] as const) {
   @ApiPropertyOptional({ description: 'The position of the last event seen.' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   after?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_LIMIT)
-  limit?: number;
 }
 
 export class EventResponse {
