@@ -9,7 +9,7 @@ const { PostgresEventStore } = require(`${dist}libs/event-store/src`);
 const { rebuildByName } = require(`${dist}apps/api/src/operations/projection-registry`);
 
 const [url, ...names] = process.argv.slice(2);
-const pool = new Pool({ connectionString: url, max: 6 });
+const pool = new Pool({ connectionString: url, max: 10 });
 const store = new PostgresEventStore(pool);
 const started = process.hrtime.bigint();
 // The projections are rebuilt together: one pass over the log, each page applied to all three.

@@ -9,6 +9,8 @@ import {
   NewEvent,
   ReadAllOptions,
   ReadAllResult,
+  ReadByStreamOptions,
+  ReadByStreamResult,
   ReadStreamOptions,
   PendingEvent,
   RecordedCommand,
@@ -327,6 +329,39 @@ export class PostgresEventStore {
       checkpoint: last
         ? { transactionId: last.transactionId, globalPosition: last.globalPosition }
         : after,
+    };
+  }
+
+  /**
+   * Events up to a checkpoint, stream by stream: each stream's events in version order, streams
+   * in the order of their ids (a rebuild's bulk fill, for projections that depend only on the
+   * order within each stream). `upTo` is a head the caller read (`head()`): every event at or
+   * before it had committed then, so the pages of one pass read a fixed set.
+   */
+  async readByStream(options: ReadByStreamOptions): Promise<ReadByStreamResult> {
+    const after = options.after ?? { streamId: '', streamVersion: 0 };
+    const limit = Math.min(Math.max(options.limit ?? 500, 1), MAX_PAGE);
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events e
+        WHERE (e.stream_id, e.stream_version) > ($1::text, $2::integer)
+          AND (e.transaction_id, e.global_position) <= ($3::xid8, $4::bigint)
+          AND ($5::text[] IS NULL OR e.type = ANY($5))
+        ORDER BY e.stream_id, e.stream_version
+        LIMIT $6`,
+      [
+        after.streamId,
+        after.streamVersion,
+        options.upTo.transactionId,
+        options.upTo.globalPosition,
+        options.types ?? null,
+        limit,
+      ],
+    );
+    const events = rows.map((row) => this.toRecorded(row));
+    const last = events[events.length - 1];
+    return {
+      events,
+      position: last ? { streamId: last.streamId, streamVersion: last.streamVersion } : after,
     };
   }
 

@@ -84,6 +84,26 @@ export interface ReadAllResult {
   readonly checkpoint: Checkpoint | null;
 }
 
+/** A place in a pass over the log stream by stream. */
+export interface StreamPosition {
+  readonly streamId: string;
+  readonly streamVersion: number;
+}
+
+export interface ReadByStreamOptions {
+  readonly after?: StreamPosition | null;
+  /** Only events at or before this checkpoint. */
+  readonly upTo: Checkpoint;
+  readonly limit?: number;
+  readonly types?: readonly string[];
+}
+
+export interface ReadByStreamResult {
+  readonly events: readonly RecordedEvent[];
+  /** The position of the last event returned, or the `after` given when none was. */
+  readonly position: StreamPosition;
+}
+
 export type VerifyResult =
   | { readonly valid: true; readonly version: number; readonly head: string | null }
   | { readonly valid: false; readonly brokenAt: number; readonly reason: string };

@@ -6,3 +6,4 @@ export * from './hash-chain';
 export * from './upcasters';
 export * from './projection-daemon';
 export * from './projection-rebuild';
+export * from './copy-rows';

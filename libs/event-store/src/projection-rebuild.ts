@@ -1,6 +1,11 @@
 import { Pool, PoolClient } from 'pg';
 import { PostgresEventStore } from './event-store';
-import { Checkpoint, ReadAllResult, RecordedEvent } from './event-store.types';
+import {
+  Checkpoint,
+  ReadAllResult,
+  RecordedEvent,
+  StreamPosition,
+} from './event-store.types';
 import { inTransaction } from './transaction';
 
 /** A projection that can be rebuilt from the events alone: it names the tables it owns. */
@@ -10,7 +15,28 @@ export interface RebuildableProjection {
   /** Its tables in the `public` schema, which `apply` writes through unqualified names. */
   readonly tables: readonly string[];
   apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void>;
+  /**
+   * For a projection whose rows depend only on the order of events within each stream: a fresh
+   * loader that fills its empty tables from the log read stream by stream, without reading
+   * them back (they have no indexes yet) and in bulk.
+   */
+  loader?(): StreamLoader;
 }
+
+/** Fills a projection's fresh tables during one rebuild; see `rebuildProjections`. */
+export interface StreamLoader {
+  /**
+   * Prepares the writes of a page of events in stream order (each stream's events in version
+   * order, one stream after another; the first stream may continue the last one of the page
+   * before). The rebuild runs them, in order, while it prepares the next page.
+   */
+  load(events: readonly RecordedEvent[]): LoaderWrite;
+  /** After the last page: writes whatever it held back for a stream that might have gone on. */
+  finish(): LoaderWrite;
+}
+
+/** What a loader writes for a page, run in a transaction on the projection's building tables. */
+export type LoaderWrite = (tx: PoolClient) => Promise<void>;
 
 export interface RebuildTarget {
   readonly projection: RebuildableProjection;
@@ -48,6 +74,9 @@ export function rebuildProjection(
  * Blue/green: builds the projections' tables afresh, each in a schema of its own, from every
  * event, page by page (never the whole log in memory): each page is read once, while the one
  * before it is applied, and applied to every projection at once, each in its own transaction.
+ * When every projection has a `loader`, the log up to its head is read stream by stream and
+ * loaded into tables with no index at all, which are built once full; otherwise it is read in
+ * commit order and applied with the projections' own `apply`.
  * Then, with appends paused for a moment, it catches up to the head and moves the new tables into
  * `public` in one transaction. Until that commit the live tables keep answering and taking
  * inline writes; a rebuild stopped before it leaves them untouched, and the next one starts over.
@@ -66,8 +95,12 @@ export async function rebuildProjections(
   const batchSize = options.batchSize ?? 2000;
   const types = [...new Set(targets.flatMap((t) => t.projection.handles))];
   const building = (p: RebuildableProjection) => `rebuild_${p.name}`;
+  const loaders = targets.every((t) => t.projection.loader)
+    ? new Map(targets.map(({ projection }) => [projection, projection.loader!()]))
+    : null;
 
-  // The indexes that no constraint needs are built once the tables are full, not row by row.
+  // Indexes are built once the tables are full, not row by row: those no constraint needs
+  // always, those of keys too when nothing reads the tables while they fill.
   const deferred: string[] = [];
   await inTransaction(pool, async (tx) => {
     for (const { projection } of targets) {
@@ -76,40 +109,54 @@ export async function rebuildProjections(
       for (const table of projection.tables) {
         const copy = `${building(projection)}.${table}`;
         await tx.query(`CREATE TABLE ${copy} (LIKE public.${table} INCLUDING ALL)`);
-        deferred.push(...(await dropIndexesWithoutConstraint(tx, copy)));
+        deferred.push(...(await dropIndexes(tx, copy, loaders !== null)));
       }
     }
   });
 
-  const handledBy = (projection: RebuildableProjection, events: readonly RecordedEvent[]) =>
-    events.filter((e) => projection.handles.includes(e.type));
+  const inBuilding = (projection: RebuildableProjection, work: LoaderWrite) =>
+    inTransaction(pool, (tx) => withSearchPath(tx, building(projection), () => work(tx)));
   const applyTo = (tx: PoolClient, projection: RebuildableProjection, events: RecordedEvent[]) =>
     withSearchPath(tx, building(projection), () => projection.apply(tx, events));
 
   let checkpoint: Checkpoint | null = null;
   let applied = 0;
-  const read = (after: Checkpoint | null) => store.readAll({ after, limit: batchSize, types });
-  let next: Promise<ReadAllResult> = read(null);
-  try {
-    for (;;) {
-      options.signal?.throwIfAborted();
-      const page = await next;
-      if (page.events.length === 0) break;
-      next = read(page.checkpoint);
-      await Promise.all(
-        targets.map(({ projection }) => {
-          const events = handledBy(projection, page.events);
-          return events.length > 0 && inTransaction(pool, (tx) => applyTo(tx, projection, events));
-        }),
-      );
-      applied += page.events.length;
-      checkpoint = page.checkpoint;
+  if (loaders) {
+    checkpoint = await store.head();
+    if (checkpoint) {
+      applied = await fillStreamByStream(store, checkpoint, targets, loaders, {
+        batchSize,
+        types,
+        signal: options.signal,
+        run: inBuilding,
+      });
     }
-  } finally {
-    await next.catch(() => undefined);
+  } else {
+    const read = (after: Checkpoint | null) => store.readAll({ after, limit: batchSize, types });
+    let next: Promise<ReadAllResult> = read(null);
+    try {
+      for (;;) {
+        options.signal?.throwIfAborted();
+        const page = await next;
+        if (page.events.length === 0) break;
+        next = read(page.checkpoint);
+        await Promise.all(
+          targets.map(({ projection }) => {
+            const events = handledBy(projection, page.events);
+            return (
+              events.length > 0 && inBuilding(projection, (tx) => projection.apply(tx, events))
+            );
+          }),
+        );
+        applied += page.events.length;
+        checkpoint = page.checkpoint;
+      }
+    } finally {
+      await next.catch(() => undefined);
+    }
   }
   options.signal?.throwIfAborted();
-  for (const definition of deferred) await pool.query(definition);
+  await Promise.all(deferred.map((definition) => pool.query(definition)));
 
   await inTransaction(pool, async (tx) => {
     for (const { projection } of targets.filter((t) => t.async)) {
@@ -152,17 +199,95 @@ export async function rebuildProjections(
   return { events: applied, checkpoint };
 }
 
-/** Drops the table's indexes that back no constraint; returns how to build them again. */
-async function dropIndexesWithoutConstraint(tx: PoolClient, table: string): Promise<string[]> {
-  const { rows } = await tx.query<{ name: string; definition: string }>(
-    `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
-       FROM pg_index i
-      WHERE i.indrelid = $1::regclass
-        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`,
+/**
+ * How many pages of a projection's writes may run at once in a bulk fill, each in a transaction
+ * of its own (their rows never overlap): enough that PostgreSQL is never waiting for Node, nor
+ * Node for PostgreSQL.
+ */
+const WRITES_IN_FLIGHT = 2;
+
+function handledBy(projection: RebuildableProjection, events: readonly RecordedEvent[]) {
+  return events.filter((e) => projection.handles.includes(e.type));
+}
+
+/**
+ * The bulk fill: reads the log up to `upTo` stream by stream, a page at a time (the next page is
+ * read while this one is prepared), and hands each page to every loader. Each projection's
+ * writes run behind: PostgreSQL writes pages n and n - 1 while Node prepares page n + 1.
+ */
+async function fillStreamByStream(
+  store: PostgresEventStore,
+  upTo: Checkpoint,
+  targets: readonly RebuildTarget[],
+  loaders: ReadonlyMap<RebuildableProjection, StreamLoader>,
+  options: {
+    batchSize: number;
+    types: readonly string[];
+    signal?: AbortSignal;
+    run: (projection: RebuildableProjection, write: LoaderWrite) => Promise<void>;
+  },
+): Promise<number> {
+  const read = (after: StreamPosition | null) =>
+    store.readByStream({ after, upTo, limit: options.batchSize, types: options.types });
+  const writing = new Map<RebuildableProjection, Promise<void>[]>(
+    targets.map(({ projection }) => [projection, []]),
+  );
+  const enqueue = async (projection: RebuildableProjection, write: LoaderWrite) => {
+    const inFlight = writing.get(projection)!;
+    while (inFlight.length >= WRITES_IN_FLIGHT) await inFlight.shift();
+    const written = options.run(projection, write);
+    // Awaited when the queue moves on or at the end; until then its failure is not unhandled.
+    written.catch(() => undefined);
+    inFlight.push(written);
+  };
+  let applied = 0;
+  let next = read(null);
+  try {
+    for (let page = await next; page.events.length > 0; page = await next) {
+      options.signal?.throwIfAborted();
+      next = read(page.position);
+      for (const { projection } of targets) {
+        const events = handledBy(projection, page.events);
+        if (events.length > 0) await enqueue(projection, loaders.get(projection)!.load(events));
+      }
+      applied += page.events.length;
+    }
+    options.signal?.throwIfAborted();
+    for (const { projection } of targets) {
+      await enqueue(projection, loaders.get(projection)!.finish());
+    }
+    await Promise.all([...writing.values()].flat());
+  } finally {
+    await next.catch(() => undefined);
+    await Promise.allSettled([...writing.values()].flat());
+  }
+  return applied;
+}
+
+/**
+ * Drops the table's indexes, all of them or those that back no constraint; returns how to build
+ * them (and their constraints) again.
+ */
+async function dropIndexes(tx: PoolClient, table: string, keysToo: boolean): Promise<string[]> {
+  const { rows } = await tx.query<{ name: string; definition: string; constraint: string | null }>(
+    `SELECT i.indexrelid::regclass::text AS name,
+            coalesce('ALTER TABLE ' || $1 || ' ADD CONSTRAINT ' || quote_ident(c.conname) || ' '
+                       || pg_get_constraintdef(c.oid),
+                     pg_get_indexdef(i.indexrelid)) AS definition,
+            quote_ident(c.conname) AS constraint
+       FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid
+      WHERE i.indrelid = $1::regclass`,
     [table],
   );
-  for (const { name } of rows) await tx.query(`DROP INDEX ${name}`);
-  return rows.map((row) => row.definition);
+  const dropped = rows.filter((row) => keysToo || row.constraint === null);
+  for (const { name, constraint } of dropped) {
+    await tx.query(
+      constraint === null
+        ? `DROP INDEX ${name}`
+        : `ALTER TABLE ${table} DROP CONSTRAINT ${constraint}`,
+    );
+  }
+  return dropped.map((row) => row.definition);
 }
 
 /** Runs `work` with the projection's unqualified table names resolving to its building copy. */

@@ -3,6 +3,8 @@ import {
   PendingEvent,
   ProjectionStatement,
   RecordedEvent,
+  StreamLoader,
+  copyRows,
   runProjectionStatement,
 } from '@tally/event-store';
 import { PoolClient } from 'pg';
@@ -15,7 +17,7 @@ import {
   sameAmount,
   unreachable,
 } from '../domain';
-import { asReportEvent } from '../report-stream';
+import { asReportEvent, reportIdOf } from '../report-stream';
 import { knownStatesBefore } from './report-states';
 
 /** `report_figure_changes`: one row per revision that changed a figure, from and to. */
@@ -47,29 +49,46 @@ export class FigureHistoryProjection implements InlineProjection {
     return this.write(batch, knownAmounts(before, batch.slots), first);
   }
 
-  /** A row for each figure whose amount an event changed, from the last amount it had. */
+  /**
+   * A rebuild's loader: reports arrive one after another, so the only amounts it needs are those
+   * of the last report of the page before, when the page goes on with it.
+   */
+  loader(): StreamLoader {
+    let carried = { reportId: '', amounts: new Map<string, Amount | null>() };
+    return {
+      load: (events) => {
+        const batch = changesOf(events);
+        const continued = carried.reportId === reportIdOf(events[0].streamId);
+        const amounts = continued ? carried.amounts : new Map<string, Amount | null>();
+        const rows = changedFigures(batch, amounts);
+        const last = reportIdOf(events[events.length - 1].streamId);
+        const prefix = slotOf(last, '');
+        carried = {
+          reportId: last,
+          amounts: new Map([...amounts].filter(([slot]) => slot.startsWith(prefix))),
+        };
+        return copyRows(
+          'report_figure_changes',
+          ['report_id', 'figure_key', 'revision', 'from_amount', 'to_amount'],
+          // The column holds jsonb's null for no amount, which COPY reads from the text `null`.
+          rows.map((r) => [
+            r.report_id,
+            r.figure_key,
+            r.revision,
+            r.from_amount ?? 'null',
+            r.to_amount ?? 'null',
+          ]),
+        );
+      },
+      finish: () => async () => undefined,
+    };
+  }
+
   private write(
-    { changes }: Batch,
+    batch: Batch,
     amounts: Map<string, Amount | null>,
     first: number,
   ): ProjectionStatement {
-    const records: object[] = [];
-    for (const { streamId, stamp, figures } of changes) {
-      for (const { key, to } of figures) {
-        const slot = slotOf(stamp.reportId, key);
-        const from = amounts.get(slot) ?? null;
-        if (sameAmount(from, to)) continue;
-        amounts.set(slot, to);
-        records.push({
-          stream_id: streamId,
-          report_id: stamp.reportId,
-          figure_key: key,
-          revision: stamp.revision,
-          from_amount: from,
-          to_amount: to,
-        });
-      }
-    }
     return {
       text: `INSERT INTO report_figure_changes
                (report_id, figure_key, revision, from_amount, to_amount)
@@ -78,7 +97,7 @@ export class FigureHistoryProjection implements InlineProjection {
                FROM jsonb_to_recordset($${first}::jsonb) AS r(stream_id text, report_id uuid,
                     figure_key text, revision integer, from_amount jsonb, to_amount jsonb)
                JOIN appended a ON a.stream_id = r.stream_id AND a.stream_version = r.revision`,
-      values: [JSON.stringify(records)],
+      values: [JSON.stringify(changedFigures(batch, amounts))],
     };
   }
 
@@ -141,6 +160,38 @@ function figureChanges(event: ReportEvent): { key: string; to: Amount | null }[]
     default:
       return unreachable(event);
   }
+}
+
+/**
+ * A row for each figure whose amount an event changed, from the last amount it had (kept up to
+ * date in `amounts`); null for none.
+ */
+function changedFigures({ changes }: Batch, amounts: Map<string, Amount | null>) {
+  const rows: {
+    stream_id: string;
+    report_id: string;
+    figure_key: string;
+    revision: number;
+    from_amount: Amount | null;
+    to_amount: Amount | null;
+  }[] = [];
+  for (const { streamId, stamp, figures } of changes) {
+    for (const { key, to } of figures) {
+      const slot = slotOf(stamp.reportId, key);
+      const from = amounts.get(slot) ?? null;
+      if (sameAmount(from, to)) continue;
+      amounts.set(slot, to);
+      rows.push({
+        stream_id: streamId,
+        report_id: stamp.reportId,
+        figure_key: key,
+        revision: stamp.revision,
+        from_amount: from,
+        to_amount: to,
+      });
+    }
+  }
+  return rows;
 }
 
 function slotOf(reportId: string, key: string): string {

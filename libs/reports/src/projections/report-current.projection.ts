@@ -1,8 +1,20 @@
-import { PendingEvent, ProjectionStatement } from '@tally/event-store';
+import { LoaderWrite, PendingEvent, ProjectionStatement, RecordedEvent } from '@tally/event-store';
 import { PoolClient } from 'pg';
 import { ReportState } from '../domain';
 import { reportIdsOf, reportStreamId } from '../report-stream';
 import { ReportStatesProjection, foldByReport } from './report-states';
+
+/** The row's columns as JSON, and how `jsonb_to_recordset` reads them back. */
+const RECORD_COLUMNS = `stream_id text, report_id uuid, revision integer, status text,
+  location text, title text, summary text, state jsonb, created_at timestamptz,
+  updated_at timestamptz`;
+
+/** The columns written, from the records `r`. */
+const INSERT = `INSERT INTO report_current
+    (report_id, revision, status, location, search, state, created_at, updated_at)
+  SELECT r.report_id, r.revision, r.status, r.location,
+         to_tsvector('simple', r.title || ' ' || coalesce(r.summary, '')),
+         r.state, r.created_at, r.updated_at`;
 
 /** `report_current`: each report as it stands now, with its full state (the command side's snapshot). */
 export class ReportCurrentProjection extends ReportStatesProjection {
@@ -16,36 +28,36 @@ export class ReportCurrentProjection extends ReportStatesProjection {
     first: number,
   ): ProjectionStatement {
     foldByReport(events, states);
-    const records = reportIdsOf(events).map((id) => {
-      const state = states.get(id)!;
-      return {
-        stream_id: reportStreamId(id),
-        report_id: id,
-        revision: state.revision,
-        status: state.status,
-        location: state.location,
-        title: state.title,
-        summary: state.summary,
-        state,
-        created_at: state.createdAt,
-        updated_at: state.updatedAt,
-      };
-    });
+    const records = reportIdsOf(events).map((id) => recordOf(states.get(id)!));
     return {
-      text: `INSERT INTO report_current
-               (report_id, revision, status, location, search, state, created_at, updated_at)
-             SELECT r.report_id, r.revision, r.status, r.location,
-                    to_tsvector('simple', r.title || ' ' || coalesce(r.summary, '')),
-                    r.state, r.created_at, r.updated_at
-               FROM jsonb_to_recordset($${first}::jsonb) AS r(stream_id text, report_id uuid,
-                    revision integer, status text, location text, title text, summary text,
-                    state jsonb, created_at timestamptz, updated_at timestamptz)
+      text: `${INSERT}
+               FROM jsonb_to_recordset($${first}::jsonb) AS r(${RECORD_COLUMNS})
                JOIN appended a ON a.stream_id = r.stream_id AND a.stream_version = r.revision
              ON CONFLICT (report_id) DO UPDATE SET
                revision = EXCLUDED.revision, status = EXCLUDED.status,
                location = EXCLUDED.location, search = EXCLUDED.search, state = EXCLUDED.state,
                updated_at = EXCLUDED.updated_at`,
       values: [JSON.stringify(records)],
+    };
+  }
+
+  protected load(
+    events: readonly RecordedEvent[],
+    states: Map<string, ReportState>,
+    fold: typeof foldByReport,
+  ): null {
+    fold(events, states);
+    return null;
+  }
+
+  /** A report's row is written once, when its last event has been folded. */
+  protected override settle(states: readonly ReportState[]): LoaderWrite | null {
+    if (states.length === 0) return null;
+    const records = JSON.stringify(states.map(recordOf));
+    return async (tx) => {
+      await tx.query(`${INSERT} FROM jsonb_to_recordset($1::jsonb) AS r(${RECORD_COLUMNS})`, [
+        records,
+      ]);
     };
   }
 
@@ -56,4 +68,19 @@ export class ReportCurrentProjection extends ReportStatesProjection {
     );
     return new Map(rows.map((row) => [row.report_id, row.state]));
   }
+}
+
+function recordOf(state: ReportState) {
+  return {
+    stream_id: reportStreamId(state.id),
+    report_id: state.id,
+    revision: state.revision,
+    status: state.status,
+    location: state.location,
+    title: state.title,
+    summary: state.summary,
+    state,
+    created_at: state.createdAt,
+    updated_at: state.updatedAt,
+  };
 }

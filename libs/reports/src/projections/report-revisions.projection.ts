@@ -1,7 +1,27 @@
-import { PendingEvent, ProjectionStatement } from '@tally/event-store';
+import {
+  LoaderWrite,
+  PendingEvent,
+  ProjectionStatement,
+  RecordedEvent,
+  copyRows,
+} from '@tally/event-store';
 import { PoolClient } from 'pg';
 import { ReportState, diffReports, revisionKind } from '../domain';
 import { ReportStatesProjection, foldByReport } from './report-states';
+
+/** The columns of a row, but its hash, which the append computes. */
+const COLUMNS = [
+  'report_id',
+  'revision',
+  'kind',
+  'reason',
+  'actor',
+  'recorded_at',
+  'reported_at',
+  'source',
+  'changes',
+  'state',
+] as const;
 
 /**
  * `report_revisions`: one row per revision with what it changed, who, why, on what source, its
@@ -17,27 +37,13 @@ export class ReportRevisionsProjection extends ReportStatesProjection {
     states: Map<string, ReportState>,
     first: number,
   ): ProjectionStatement {
-    const records: object[] = [];
-    foldByReport(events, states, (recorded, before, after, { event, stamp }) => {
-      records.push({
-        stream_id: recorded.streamId,
-        report_id: stamp.reportId,
-        revision: stamp.revision,
-        kind: revisionKind(event),
-        reason: event.data.reason,
-        actor: recorded.metadata.actor ?? null,
-        recorded_at: stamp.recordedAt,
-        reported_at: event.data.reportedAt ?? stamp.recordedAt,
-        source: event.data.source,
-        changes: diffReports(before, after),
-        state: after,
-      });
-    });
+    const records = rowsOf(events, states).map((row, i) => ({
+      stream_id: events[i].streamId,
+      ...Object.fromEntries(COLUMNS.map((column, c) => [column, row[c]])),
+    }));
     return {
-      text: `INSERT INTO report_revisions (report_id, revision, kind, reason, actor, recorded_at,
-                                           reported_at, source, changes, hash, state)
-             SELECT r.report_id, r.revision, r.kind, r.reason, r.actor, r.recorded_at,
-                    r.reported_at, r.source, r.changes, a.hash, r.state
+      text: `INSERT INTO report_revisions (${COLUMNS.join(', ')}, hash)
+             SELECT ${COLUMNS.map((c) => `r.${c}`).join(', ')}, a.hash
                FROM jsonb_to_recordset($${first}::jsonb) AS r(stream_id text, report_id uuid,
                     revision integer, kind text, reason text, actor text,
                     recorded_at timestamptz, reported_at timestamptz, source jsonb,
@@ -45,6 +51,19 @@ export class ReportRevisionsProjection extends ReportStatesProjection {
                JOIN appended a ON a.stream_id = r.stream_id AND a.stream_version = r.revision`,
       values: [JSON.stringify(records)],
     };
+  }
+
+  /** The rows of recorded events, with their hashes, copied in. */
+  protected load(
+    events: readonly RecordedEvent[],
+    states: Map<string, ReportState>,
+    fold: typeof foldByReport,
+  ): LoaderWrite {
+    return copyRows(
+      'report_revisions',
+      [...COLUMNS, 'hash'],
+      rowsOf(events, states, fold).map((row, i) => [...row, events[i].hash]),
+    );
   }
 
   /** The latest row of each report: one index probe each, however long its history. */
@@ -58,4 +77,28 @@ export class ReportRevisionsProjection extends ReportStatesProjection {
     );
     return new Map(rows.map((row) => [row.report_id, row.state]));
   }
+}
+
+/** Each event's row, in the order of COLUMNS, folding `states` forward. */
+function rowsOf(
+  events: readonly PendingEvent[],
+  states: Map<string, ReportState>,
+  fold = foldByReport,
+): unknown[][] {
+  const rows: unknown[][] = [];
+  fold(events, states, (recorded, before, after, { event, stamp }) => {
+    rows.push([
+      stamp.reportId,
+      stamp.revision,
+      revisionKind(event),
+      event.data.reason,
+      recorded.metadata.actor ?? null,
+      stamp.recordedAt,
+      event.data.reportedAt ?? stamp.recordedAt,
+      event.data.source,
+      diffReports(before, after),
+      after,
+    ]);
+  });
+  return rows;
 }

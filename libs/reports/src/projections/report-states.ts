@@ -3,6 +3,8 @@ import {
   PendingEvent,
   ProjectionStatement,
   RecordedEvent,
+  LoaderWrite,
+  StreamLoader,
   runProjectionStatement,
 } from '@tally/event-store';
 import { PoolClient } from 'pg';
@@ -11,7 +13,9 @@ import { asReportEvent, reportIdOf, reportIdsOf } from '../report-stream';
 
 /**
  * Folds a batch of events (in commit order, any number of reports) into `states`, keyed by
- * report id, calling `each` with the state before and after every event.
+ * report id, calling `each` with the state before and after every event. With `memo`, an event
+ * folded before (by another projection of the same rebuild, from the same state) is not folded
+ * again.
  */
 export function foldByReport(
   events: readonly PendingEvent[],
@@ -22,15 +26,29 @@ export function foldByReport(
     after: ReportState,
     folded: ReturnType<typeof asReportEvent>,
   ) => void,
+  memo?: WeakMap<PendingEvent, ReportState>,
 ): void {
   for (const recorded of events) {
-    const folded = asReportEvent(recorded);
-    const before = states.get(folded.stamp.reportId) ?? null;
-    const after = evolve(before, folded.event, folded.stamp);
-    states.set(folded.stamp.reportId, after);
-    each?.(recorded, before, after, folded);
+    const reportId = reportIdOf(recorded.streamId);
+    const before = states.get(reportId) ?? null;
+    let after = memo?.get(recorded);
+    let folded: ReturnType<typeof asReportEvent> | undefined;
+    if (!after) {
+      folded = asReportEvent(recorded);
+      after = evolve(before, folded.event, folded.stamp);
+      memo?.set(recorded, after);
+    }
+    states.set(reportId, after);
+    if (each) each(recorded, before, after, folded ?? asReportEvent(recorded));
   }
 }
+
+/**
+ * The states the loaders of a rebuild fold, by event: all of a pass's loaders are handed the
+ * same event objects, in stream order from the same states, so the first to fold an event saves
+ * the others the work; the entries go with the events.
+ */
+const loadedStates = new WeakMap<PendingEvent, ReportState>();
 
 /** What a command knew when it appended: each report's state, null for one not filed yet. */
 export class KnownStates {
@@ -79,6 +97,60 @@ export abstract class ReportStatesProjection implements InlineProjection {
     states: Map<string, ReportState>,
     first: number,
   ): ProjectionStatement;
+
+  /**
+   * A rebuild's bulk writes for a page of events in stream order, from the states before them
+   * (empty but for a report continued from the page before), which it folds forward with
+   * `fold`.
+   */
+  protected abstract load(
+    events: readonly RecordedEvent[],
+    states: Map<string, ReportState>,
+    fold: typeof foldByReport,
+  ): LoaderWrite | null;
+
+  /** A rebuild's writes for reports whose last event has been loaded; none by default. */
+  protected settle(_states: readonly ReportState[]): LoaderWrite | null {
+    return null;
+  }
+
+  /**
+   * Reports arrive one after another, so only the last report of a page can go on in the next:
+   * its state is carried over, and it is settled once a page starts with another report, or at
+   * the end.
+   */
+  loader(): StreamLoader {
+    let carried: ReportState | null = null;
+    const fold: typeof foldByReport = (events, states, each) =>
+      foldByReport(events, states, each, loadedStates);
+    return {
+      load: (events) => {
+        const states = new Map<string, ReportState>();
+        const settled: ReportState[] = [];
+        if (carried && carried.id === reportIdOf(events[0].streamId)) {
+          states.set(carried.id, carried);
+        } else if (carried) {
+          settled.push(carried);
+        }
+        const loaded = this.load(events, states, fold);
+        const last = reportIdOf(events[events.length - 1].streamId);
+        carried = states.get(last) ?? null;
+        for (const [id, state] of states) if (id !== last) settled.push(state);
+        const settling = this.settle(settled);
+        return async (tx) => {
+          await loaded?.(tx);
+          await settling?.(tx);
+        };
+      },
+      finish: () => {
+        const settling = carried && this.settle([carried]);
+        carried = null;
+        return async (tx) => {
+          await settling?.(tx);
+        };
+      },
+    };
+  }
 
   async apply(tx: PoolClient, events: readonly RecordedEvent[], known?: unknown): Promise<void> {
     const states = knownStatesBefore(events, known) ?? (await this.read(tx, reportIdsOf(events)));
