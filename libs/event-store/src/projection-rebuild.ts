@@ -1,11 +1,6 @@
 import { Pool, PoolClient } from 'pg';
 import { PostgresEventStore } from './event-store';
-import {
-  Checkpoint,
-  ReadAllResult,
-  RecordedEvent,
-  StreamPosition,
-} from './event-store.types';
+import { Checkpoint, ReadAllResult, RecordedEvent, StreamPosition } from './event-store.types';
 import { inTransaction } from './transaction';
 
 /** A projection that can be rebuilt from the events alone: it names the tables it owns. */
