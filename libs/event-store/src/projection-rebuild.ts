@@ -109,8 +109,9 @@ export async function rebuildProjections(
     }
   });
 
+  // The search path goes with the transaction: one round trip with its BEGIN.
   const inBuilding = (projection: RebuildableProjection, work: LoaderWrite) =>
-    inTransaction(pool, (tx) => withSearchPath(tx, building(projection), () => work(tx)));
+    inTransaction(pool, work, `SET LOCAL search_path = ${building(projection)}, public`);
   const applyTo = (tx: PoolClient, projection: RebuildableProjection, events: RecordedEvent[]) =>
     withSearchPath(tx, building(projection), () => projection.apply(tx, events));
 

@@ -1,5 +1,6 @@
 export * from './domain';
 export * from './reports.module';
+export { asyncReportProjections, reportProjections } from './projections';
 export * from './report-command-runner';
 export * from './report-stream';
 export { ApiErrors, ProblemResponse } from './shared/api-errors';

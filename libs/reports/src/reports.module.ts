@@ -7,7 +7,6 @@ import { DiffRevisionsHandler } from './diff-revisions/diff-revisions.query';
 import { FigureHistoryController } from './figure-history/figure-history.controller';
 import { FigureStatsController } from './figure-stats/figure-stats.controller';
 import { FigureStatsHandler } from './figure-stats/figure-stats.query';
-import { FigureTotalsProjection } from './projections/figure-totals.projection';
 import { FigureHistoryHandler } from './figure-history/figure-history.query';
 import { FileReportController } from './file-report/file-report.controller';
 import { FileReportHandler } from './file-report/file-report.command';
@@ -19,9 +18,7 @@ import { ListReportsController } from './list-reports/list-reports.controller';
 import { ListReportsHandler } from './list-reports/list-reports.query';
 import { ListRevisionsController } from './list-revisions/list-revisions.controller';
 import { GetRevisionHandler, ListRevisionsHandler } from './list-revisions/list-revisions.query';
-import { FigureHistoryProjection } from './projections/figure-history.projection';
-import { ReportCurrentProjection } from './projections/report-current.projection';
-import { ReportRevisionsProjection } from './projections/report-revisions.projection';
+import { reportProjections } from './projections';
 import { ReportCommandRunner } from './report-command-runner';
 import { REPORTS_EVENT_STORE, REPORTS_POOL, ReportStore } from './report-store';
 import { ReviseReportController } from './revise-report/revise-report.controller';
@@ -31,20 +28,6 @@ import { ReviseReportHandler } from './revise-report/revise-report.command';
 import { RevisionReader } from './revision-reader';
 import { VerifyReportController } from './verify-report/verify-report.controller';
 import { VerifyReportHandler } from './verify-report/verify-report.query';
-
-/** The report projections that commit with the events that feed them. */
-export function reportProjections() {
-  return [
-    new ReportCurrentProjection(),
-    new ReportRevisionsProjection(),
-    new FigureHistoryProjection(),
-  ];
-}
-
-/** The report projections that a daemon keeps up to date behind the appends. */
-export function asyncReportProjections() {
-  return [new FigureTotalsProjection()];
-}
 
 @Module({})
 export class ReportsModule {

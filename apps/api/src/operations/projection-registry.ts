@@ -7,7 +7,8 @@ import {
   projectionStates,
   rebuildProjections,
 } from '@tally/event-store';
-import { asyncReportProjections, reportProjections } from '@tally/reports';
+// The projections alone, not the HTTP module: a rebuild's process loads what it runs.
+import { asyncReportProjections, reportProjections } from '@tally/reports/projections';
 import { Pool } from 'pg';
 
 export interface ProjectionEntry {

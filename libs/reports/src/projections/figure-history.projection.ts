@@ -18,7 +18,7 @@ import {
   unreachable,
 } from '../domain';
 import { asReportEvent, reportIdOf } from '../report-stream';
-import { knownStatesBefore } from './report-states';
+import { knownStatesBefore, loadedPage, loadedView } from './report-states';
 
 /** `report_figure_changes`: one row per revision that changed a figure, from and to. */
 export class FigureHistoryProjection implements InlineProjection {
@@ -57,7 +57,8 @@ export class FigureHistoryProjection implements InlineProjection {
     let carried = { reportId: '', amounts: new Map<string, Amount | null>() };
     return {
       load: (events) => {
-        const batch = changesOf(events);
+        const page = loadedPage(events);
+        const batch = changesOf(events, (recorded) => loadedView(page, recorded));
         const continued = carried.reportId === reportIdOf(events[0].streamId);
         const amounts = continued ? carried.amounts : new Map<string, Amount | null>();
         const rows = changedFigures(batch, amounts);
@@ -132,9 +133,9 @@ interface Batch {
   readonly slots: [string, string][];
 }
 
-function changesOf(events: readonly PendingEvent[]): Batch {
+function changesOf(events: readonly PendingEvent[], view = asReportEvent): Batch {
   const changes = events.map((recorded) => {
-    const { event, stamp } = asReportEvent(recorded);
+    const { event, stamp } = view(recorded);
     return { streamId: recorded.streamId, stamp, figures: figureChanges(event) };
   });
   const slots = new Map<string, [string, string]>();

@@ -59,11 +59,9 @@ export class ReportRevisionsProjection extends ReportStatesProjection {
     states: Map<string, ReportState>,
     fold: typeof foldByReport,
   ): LoaderWrite {
-    return copyRows(
-      'report_revisions',
-      [...COLUMNS, 'hash'],
-      rowsOf(events, states, fold).map((row, i) => [...row, events[i].hash]),
-    );
+    const rows = rowsOf(events, states, fold);
+    rows.forEach((row, i) => row.push(events[i].hash));
+    return copyRows('report_revisions', [...COLUMNS, 'hash'], rows);
   }
 
   /** The latest row of each report: one index probe each, however long its history. */

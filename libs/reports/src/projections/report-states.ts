@@ -11,6 +11,8 @@ import { PoolClient } from 'pg';
 import { REPORT_EVENT_TYPES, ReportState, evolve } from '../domain';
 import { asReportEvent, reportIdOf, reportIdsOf } from '../report-stream';
 
+type ReportEventView = ReturnType<typeof asReportEvent>;
+
 /**
  * Folds a batch of events (in commit order, any number of reports) into `states`, keyed by
  * report id, calling `each` with the state before and after every event. With `memo`, an event
@@ -24,31 +26,57 @@ export function foldByReport(
     recorded: PendingEvent,
     before: ReportState | null,
     after: ReportState,
-    folded: ReturnType<typeof asReportEvent>,
+    folded: ReportEventView,
   ) => void,
-  memo?: WeakMap<PendingEvent, ReportState>,
+  memo?: Map<PendingEvent, Loaded>,
 ): void {
   for (const recorded of events) {
     const reportId = reportIdOf(recorded.streamId);
     const before = states.get(reportId) ?? null;
-    let after = memo?.get(recorded);
-    let folded: ReturnType<typeof asReportEvent> | undefined;
-    if (!after) {
-      folded = asReportEvent(recorded);
-      after = evolve(before, folded.event, folded.stamp);
-      memo?.set(recorded, after);
+    let loaded = memo?.get(recorded);
+    if (!loaded?.after) {
+      const view = loaded?.view ?? asReportEvent(recorded);
+      loaded = { view, after: evolve(before, view.event, view.stamp) };
+      memo?.set(recorded, loaded);
     }
-    states.set(reportId, after);
-    if (each) each(recorded, before, after, folded ?? asReportEvent(recorded));
+    states.set(reportId, loaded.after!);
+    each?.(recorded, before, loaded.after!, loaded.view);
   }
 }
 
+/** What the loaders of a rebuild made of an event: its domain view, and the state after it. */
+export interface Loaded {
+  readonly view: ReportEventView;
+  readonly after?: ReportState;
+}
+
+let pageFirst: PendingEvent | undefined;
+const pageLoaded = new Map<PendingEvent, Loaded>();
+
 /**
- * The states the loaders of a rebuild fold, by event: all of a pass's loaders are handed the
- * same event objects, in stream order from the same states, so the first to fold an event saves
- * the others the work; the entries go with the events.
+ * What the loaders of a rebuild made of the events of the page they are on: all of a pass's
+ * loaders are handed the same event objects, in stream order from the same states, one page
+ * after another, so the first to read or fold an event saves the others the work. Kept for one
+ * page at a time: a page that starts with another event starts afresh (a miss only costs the
+ * work again).
  */
-const loadedStates = new WeakMap<PendingEvent, ReportState>();
+export function loadedPage(events: readonly PendingEvent[]): Map<PendingEvent, Loaded> {
+  if (events[0] !== pageFirst) {
+    pageLoaded.clear();
+    pageFirst = events[0];
+  }
+  return pageLoaded;
+}
+
+/** The domain's view of an event of a loaded page, made once for all the page's loaders. */
+export function loadedView(page: Map<PendingEvent, Loaded>, recorded: PendingEvent) {
+  let loaded = page.get(recorded);
+  if (!loaded) {
+    loaded = { view: asReportEvent(recorded) };
+    page.set(recorded, loaded);
+  }
+  return loaded.view;
+}
 
 /** What a command knew when it appended: each report's state, null for one not filed yet. */
 export class KnownStates {
@@ -122,7 +150,7 @@ export abstract class ReportStatesProjection implements InlineProjection {
   loader(): StreamLoader {
     let carried: ReportState | null = null;
     const fold: typeof foldByReport = (events, states, each) =>
-      foldByReport(events, states, each, loadedStates);
+      foldByReport(events, states, each, loadedPage(events));
     return {
       load: (events) => {
         const states = new Map<string, ReportState>();
