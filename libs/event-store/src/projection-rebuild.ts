@@ -109,9 +109,15 @@ export async function rebuildProjections(
     }
   });
 
-  // The search path goes with the transaction: one round trip with its BEGIN.
+  // The search path goes with the transaction: one round trip with its BEGIN. Nothing depends on
+  // a building table until the swap, whose commit is synchronous and so flushes every page
+  // written before it: a page's commit need not wait for the disk.
   const inBuilding = (projection: RebuildableProjection, work: LoaderWrite) =>
-    inTransaction(pool, work, `SET LOCAL search_path = ${building(projection)}, public`);
+    inTransaction(
+      pool,
+      work,
+      `SET LOCAL search_path = ${building(projection)}, public; SET LOCAL synchronous_commit = off`,
+    );
   const applyTo = (tx: PoolClient, projection: RebuildableProjection, events: RecordedEvent[]) =>
     withSearchPath(tx, building(projection), () => projection.apply(tx, events));
 
