@@ -32,9 +32,10 @@ export class FigureHistoryProjection implements InlineProjection {
    */
   async apply(tx: PoolClient, events: readonly RecordedEvent[], known?: unknown): Promise<void> {
     const batch = changesOf(events);
-    if (batch.slots.length === 0) return;
+    const slots = slotsOf(batch);
+    if (slots.length === 0) return;
     const before = knownStatesBefore(events, known);
-    const amounts = before ? knownAmounts(before, batch.slots) : await this.read(tx, batch.slots);
+    const amounts = before ? knownAmounts(before, slots) : await this.read(tx, slots);
     await runProjectionStatement(tx, events, (first) => this.write(batch, amounts, first));
   }
 
@@ -46,7 +47,7 @@ export class FigureHistoryProjection implements InlineProjection {
     const before = knownStatesBefore(events, known);
     if (!before) return null;
     const batch = changesOf(events);
-    return this.write(batch, knownAmounts(before, batch.slots), first);
+    return this.write(batch, knownAmounts(before, slotsOf(batch)), first);
   }
 
   /**
@@ -129,20 +130,24 @@ interface Batch {
     stamp: RevisionStamp;
     figures: { key: string; to: Amount | null }[];
   }[];
-  /** Each (report, figure key) touched, once. */
-  readonly slots: [string, string][];
 }
 
 function changesOf(events: readonly PendingEvent[], view = asReportEvent): Batch {
-  const changes = events.map((recorded) => {
-    const { event, stamp } = view(recorded);
-    return { streamId: recorded.streamId, stamp, figures: figureChanges(event) };
-  });
+  return {
+    changes: events.map((recorded) => {
+      const { event, stamp } = view(recorded);
+      return { streamId: recorded.streamId, stamp, figures: figureChanges(event) };
+    }),
+  };
+}
+
+/** Each (report, figure key) the batch touches, once. */
+function slotsOf({ changes }: Batch): [string, string][] {
   const slots = new Map<string, [string, string]>();
   for (const { stamp, figures } of changes) {
     for (const { key } of figures) slots.set(slotOf(stamp.reportId, key), [stamp.reportId, key]);
   }
-  return { changes, slots: [...slots.values()] };
+  return [...slots.values()];
 }
 
 /** The figures an event sets (to their amount) or removes (to null). */
