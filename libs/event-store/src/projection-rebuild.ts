@@ -23,7 +23,8 @@ export interface StreamLoader {
   /**
    * Prepares the writes of a page of events in stream order (each stream's events in version
    * order, one stream after another; the first stream may continue the last one of the page
-   * before). The rebuild runs them, in order, while it prepares the next page.
+   * before). The rebuild runs them while it prepares the next page, and may run the writes of
+   * two pages at once: one page's writes must not depend on another's.
    */
   load(events: readonly RecordedEvent[]): LoaderWrite;
   /** After the last page: writes whatever it held back for a stream that might have gone on. */
