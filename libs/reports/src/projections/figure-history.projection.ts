@@ -86,6 +86,7 @@ export class FigureHistoryProjection implements InlineProjection {
     };
   }
 
+  /** The batch's rows as one statement, joined to the events appended. */
   private write(
     batch: Batch,
     amounts: Map<string, Amount | null>,
