@@ -2,8 +2,8 @@ import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { assertPlainIdentifier } from './sql-identifier';
 
-const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 const SPECIAL = /[\\\t\n\r]/g;
 const ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
@@ -18,9 +18,7 @@ export function copyRows(
   columns: readonly string[],
   rows: readonly (readonly unknown[])[],
 ): (tx: PoolClient) => Promise<void> {
-  for (const name of [table, ...columns]) {
-    if (!IDENTIFIER.test(name)) throw new Error(`not a plain identifier: ${name}`);
-  }
+  for (const name of [table, ...columns]) assertPlainIdentifier(name);
   if (rows.length === 0) return async () => undefined;
   const lines = rows.map((row) => {
     if (row.length !== columns.length) {

@@ -1,6 +1,7 @@
 import { Pool, PoolClient } from 'pg';
 import { PostgresEventStore } from './event-store';
 import { Checkpoint, ReadAllResult, RecordedEvent, StreamPosition } from './event-store.types';
+import { assertPlainIdentifier } from './sql-identifier';
 import { inTransaction } from './transaction';
 
 /** A projection that can be rebuilt from the events alone: it names the tables it owns. */
@@ -54,8 +55,6 @@ export interface RebuildResult {
   readonly checkpoint: Checkpoint | null;
 }
 
-const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
-
 /** Rebuilds one projection; see `rebuildProjections`. */
 export function rebuildProjection(
   pool: Pool,
@@ -85,7 +84,7 @@ export async function rebuildProjections(
 ): Promise<RebuildResult> {
   for (const { projection } of targets) {
     for (const name of [projection.name, ...projection.tables]) {
-      if (!IDENTIFIER.test(name)) throw new Error(`not a plain identifier: ${name}`);
+      assertPlainIdentifier(name);
     }
   }
   const batchSize = options.batchSize ?? 2000;
