@@ -14,9 +14,10 @@ export interface RebuildableProjection {
   /**
    * For a projection whose rows depend only on the order of events within each stream: a fresh
    * loader that fills its empty tables from the log read stream by stream, without reading
-   * them back (they have no indexes yet) and in bulk.
+   * them back (they have no indexes yet) and in bulk. `pass` is the same object for every loader
+   * of one rebuild pass, for loaders that share work to key it by.
    */
-  loader?(): StreamLoader;
+  loader?(pass: object): StreamLoader;
 }
 
 /** Fills a projection's fresh tables during one rebuild; see `rebuildProjections`. */
@@ -90,8 +91,9 @@ export async function rebuildProjections(
   const batchSize = options.batchSize ?? 2000;
   const types = [...new Set(targets.flatMap((t) => t.projection.handles))];
   const building = (p: RebuildableProjection) => `rebuild_${p.name}`;
+  const pass = {};
   const loaders = targets.every((t) => t.projection.loader)
-    ? new Map(targets.map(({ projection }) => [projection, projection.loader!()]))
+    ? new Map(targets.map(({ projection }) => [projection, projection.loader!(pass)]))
     : null;
 
   // Indexes are built once the tables are full, not row by row: those no constraint needs

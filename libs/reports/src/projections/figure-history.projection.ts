@@ -18,7 +18,7 @@ import {
   unreachable,
 } from '../domain';
 import { asReportEvent, reportIdOf } from '../report-stream';
-import { knownStatesBefore, loadedPage, loadedView } from './report-states';
+import { knownStatesBefore, loadedPageOf } from './report-states';
 
 /** `report_figure_changes`: one row per revision that changed a figure, from and to. */
 export class FigureHistoryProjection implements InlineProjection {
@@ -54,12 +54,13 @@ export class FigureHistoryProjection implements InlineProjection {
    * A rebuild's loader: reports arrive one after another, so the only amounts it needs are those
    * of the last report of the page before, when the page goes on with it.
    */
-  loader(): StreamLoader {
+  loader(pass: object): StreamLoader {
     let carried = { reportId: '', amounts: new Map<string, Amount | null>() };
+    const page = loadedPageOf(pass);
     return {
       load: (events) => {
-        const page = loadedPage(events);
-        const batch = changesOf(events, (recorded) => loadedView(page, recorded));
+        page.of(events);
+        const batch = changesOf(events, (recorded) => page.view(recorded));
         const continued = carried.reportId === reportIdOf(events[0].streamId);
         const amounts = continued ? carried.amounts : new Map<string, Amount | null>();
         const rows = changedFigures(batch, amounts);

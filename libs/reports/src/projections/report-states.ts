@@ -50,32 +50,45 @@ export interface Loaded {
   readonly after?: ReportState;
 }
 
-let pageFirst: PendingEvent | undefined;
-const pageLoaded = new Map<PendingEvent, Loaded>();
-
 /**
- * What the loaders of a rebuild made of the events of the page they are on: all of a pass's
- * loaders are handed the same event objects, in stream order from the same states, one page
- * after another, so the first to read or fold an event saves the others the work. Kept for one
- * page at a time: a page that starts with another event starts afresh (a miss only costs the
- * work again).
+ * What the loaders of one rebuild pass made of the events of the page they are on: they are all
+ * handed the same event objects, in stream order from the same states, one page after another,
+ * so the first to read or fold an event saves the others the work. Kept for one page at a time.
  */
-export function loadedPage(events: readonly PendingEvent[]): Map<PendingEvent, Loaded> {
-  if (events[0] !== pageFirst) {
-    pageLoaded.clear();
-    pageFirst = events[0];
+export class LoadedPage {
+  private first: PendingEvent | undefined;
+  private readonly loaded = new Map<PendingEvent, Loaded>();
+
+  /** The page these events start; a page that starts with another event starts afresh. */
+  of(events: readonly PendingEvent[]): Map<PendingEvent, Loaded> {
+    if (events[0] !== this.first) {
+      this.loaded.clear();
+      this.first = events[0];
+    }
+    return this.loaded;
   }
-  return pageLoaded;
+
+  /** The domain's view of one of the page's events, made once for all its loaders. */
+  view(recorded: PendingEvent): ReportEventView {
+    let loaded = this.loaded.get(recorded);
+    if (!loaded) {
+      loaded = { view: asReportEvent(recorded) };
+      this.loaded.set(recorded, loaded);
+    }
+    return loaded.view;
+  }
 }
 
-/** The domain's view of an event of a loaded page, made once for all the page's loaders. */
-export function loadedView(page: Map<PendingEvent, Loaded>, recorded: PendingEvent) {
-  let loaded = page.get(recorded);
-  if (!loaded) {
-    loaded = { view: asReportEvent(recorded) };
-    page.set(recorded, loaded);
+const passes = new WeakMap<object, LoadedPage>();
+
+/** The page shared by the loaders of a rebuild pass. */
+export function loadedPageOf(pass: object): LoadedPage {
+  let page = passes.get(pass);
+  if (!page) {
+    page = new LoadedPage();
+    passes.set(pass, page);
   }
-  return loaded.view;
+  return page;
 }
 
 /** What a command knew when it appended: each report's state, null for one not filed yet. */
@@ -147,10 +160,11 @@ export abstract class ReportStatesProjection implements InlineProjection {
    * its state is carried over, and it is settled once a page starts with another report, or at
    * the end.
    */
-  loader(): StreamLoader {
+  loader(pass: object): StreamLoader {
     let carried: ReportState | null = null;
+    const page = loadedPageOf(pass);
     const fold: typeof foldByReport = (events, states, each) =>
-      foldByReport(events, states, each, loadedPage(events));
+      foldByReport(events, states, each, page.of(events));
     return {
       load: (events) => {
         const states = new Map<string, ReportState>();
