@@ -6,6 +6,7 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp } from '../src/bootstrap';
 import { parseApiKeys } from '../src/config/tally-config';
+import { testConfig } from './support/test-app';
 import { ChildProcess, spawn } from 'node:child_process';
 
 function freePort(): Promise<number> {
@@ -56,18 +57,7 @@ describe('PostgreSQL restarting under the server', () => {
     postgres = await startPostgres();
     url = `postgres://tally:tally@127.0.0.1:${port}/postgres`;
     app = await createApp(
-      {
-        port: 0,
-        databaseUrl: url,
-        dataDir,
-        apiKeys: parseApiKeys(`eve:editor:${token}`),
-        generatedKey: false,
-        seed: false,
-        publicRead: false,
-        writeLimit: 0,
-        migrate: true,
-        corsOrigins: [],
-      },
+      testConfig(url, { dataDir, apiKeys: parseApiKeys(`eve:editor:${token}`) }),
       url,
       { logLevel: 'silent' },
     );

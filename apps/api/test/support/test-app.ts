@@ -17,6 +17,23 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** A configuration for a server under test: no seed, no generated key, no write limit. */
+export function testConfig(databaseUrl: string, overrides: Partial<TallyConfig> = {}): TallyConfig {
+  return {
+    port: 0,
+    databaseUrl,
+    dataDir: '/nonexistent',
+    apiKeys: [],
+    generatedKey: false,
+    seed: false,
+    publicRead: false,
+    writeLimit: 0,
+    migrate: true,
+    corsOrigins: [],
+    ...overrides,
+  };
+}
+
 /**
  * The whole HTTP application on a database of the test file's own, or on `shared`, another
  * app's (a second instance; closing it leaves the database to its owner).
@@ -27,21 +44,12 @@ export async function createTestApp(
   shared?: TestDatabase,
 ): Promise<TestApp> {
   const db = shared ?? (await createTestDatabase());
-  const config: TallyConfig = {
-    port: 0,
-    databaseUrl: db.url,
-    dataDir: '/nonexistent',
+  const config = testConfig(db.url, {
     apiKeys: parseApiKeys(
       `ana:admin:${TOKENS.admin},eve:editor:${TOKENS.editor},rae:reader:${TOKENS.reader}`,
     ),
-    generatedKey: false,
-    seed: false,
-    publicRead: false,
-    writeLimit: 0,
-    migrate: true,
-    corsOrigins: [],
     ...overrides,
-  };
+  });
   const app = await createApp(config, db.url, log);
   await app.init();
   return {
