@@ -42,6 +42,23 @@ describe('projections: rebuilds, status and totals as of any time', () => {
     }
   }
 
+  const eventStore = (): PostgresEventStore => t.app.get(REPORTS_EVENT_STORE);
+
+  /** Rebuilds through `store` (the app's, or a proxy of it watching its reads). */
+  const rebuild = (
+    names: string | string[],
+    options: Parameters<typeof rebuildByName>[3],
+    store = eventStore(),
+  ) => rebuildByName(t.app.get(PG_POOL), store, names, options);
+
+  async function eventCount(): Promise<number> {
+    const { rows } = await t.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
+    return rows[0].n;
+  }
+
+  /** The projections that rebuild stream by stream. */
+  const REPORT_PROJECTIONS = ['report_current', 'report_revisions', 'figure_history'];
+
   it('builds the workload: files, revisions, corrections, retractions, restores', async () => {
     times.before = new Date().toISOString();
     await pause();
@@ -182,10 +199,8 @@ describe('projections: rebuilds, status and totals as of any time', () => {
     const before = await checksums();
     const indexed = await indexes();
     expect(indexed.join('\n')).toContain('USING gin (search)');
-    const pool = t.app.get(PG_POOL);
-    const store: PostgresEventStore = t.app.get(REPORTS_EVENT_STORE);
     for (const { projection } of projectionRegistry()) {
-      const result = await rebuildByName(pool, store, projection.name, { batchSize: 7 });
+      const result = await rebuild(projection.name, { batchSize: 7 });
       expect(result.events).toBeGreaterThan(0);
     }
     expect(await checksums()).toEqual(before);
@@ -195,12 +210,9 @@ describe('projections: rebuilds, status and totals as of any time', () => {
 
   it('rebuilds them all in one pass over the log, into identical tables', async () => {
     const before = await checksums();
-    const pool = t.app.get(PG_POOL);
-    const store: PostgresEventStore = t.app.get(REPORTS_EVENT_STORE);
     const names = projectionRegistry().map((entry) => entry.projection.name);
-    const { rows } = await t.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
-    const result = await rebuildByName(pool, store, names, { batchSize: 4 });
-    expect(result.events).toBe(rows[0].n);
+    const result = await rebuild(names, { batchSize: 4 });
+    expect(result.events).toBe(await eventCount());
     expect(await checksums()).toEqual(before);
     await caughtUp();
     const { body } = await t.http().get('/projections').set('Authorization', bearer('admin'));
@@ -208,13 +220,11 @@ describe('projections: rebuilds, status and totals as of any time', () => {
   });
 
   it('rebuilds the report projections stream by stream, taking in what is written meanwhile', async () => {
-    const pool = t.app.get(PG_POOL);
-    const store: PostgresEventStore = t.app.get(REPORTS_EVENT_STORE);
     const { body: listed } = await t.http().get('/reports').set('Authorization', bearer('reader'));
     const revised = listed.items[0].id;
     let expected: Record<string, string> = {};
     let pages = 0;
-    const writing = new Proxy(store, {
+    const writing = new Proxy(eventStore(), {
       get(target, key, receiver) {
         if (key === 'readByStream') {
           return async (...args: Parameters<PostgresEventStore['readByStream']>) => {
@@ -242,12 +252,10 @@ describe('projections: rebuilds, status and totals as of any time', () => {
         return Reflect.get(target, key, receiver);
       },
     });
-    const names = ['report_current', 'report_revisions', 'figure_history'];
     const indexed = await indexes();
-    const result = await rebuildByName(pool, writing, names, { batchSize: 3 });
+    const result = await rebuild(REPORT_PROJECTIONS, { batchSize: 3 }, writing);
     expect(pages).toBeGreaterThan(3);
-    const { rows } = await t.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
-    expect(result.events).toBe(rows[0].n);
+    expect(result.events).toBe(await eventCount());
     expect(await checksums()).toEqual(expected);
     expect(await indexes()).toEqual(indexed);
     await caughtUp();
@@ -255,12 +263,8 @@ describe('projections: rebuilds, status and totals as of any time', () => {
 
   it('rebuilds stream by stream a page per event, each report carried from page to page', async () => {
     const before = await checksums();
-    const pool = t.app.get(PG_POOL);
-    const store: PostgresEventStore = t.app.get(REPORTS_EVENT_STORE);
-    const names = ['report_current', 'report_revisions', 'figure_history'];
-    const { rows } = await t.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
-    const result = await rebuildByName(pool, store, names, { batchSize: 1 });
-    expect(result.events).toBe(rows[0].n);
+    const result = await rebuild(REPORT_PROJECTIONS, { batchSize: 1 });
+    expect(result.events).toBe(await eventCount());
     expect(await checksums()).toEqual(before);
   });
 
@@ -289,11 +293,9 @@ describe('projections: rebuilds, status and totals as of any time', () => {
 
   it('leaves the live tables serving when a rebuild stops halfway, and rebuilds again', async () => {
     const before = await checksums();
-    const pool = t.app.get(PG_POOL);
-    const store: PostgresEventStore = t.app.get(REPORTS_EVENT_STORE);
     const controller = new AbortController();
     let pages = 0;
-    const counting = new Proxy(store, {
+    const counting = new Proxy(eventStore(), {
       get(target, key, receiver) {
         if (key === 'readAll' || key === 'readByStream') {
           return async (...args: unknown[]) => {
@@ -305,10 +307,7 @@ describe('projections: rebuilds, status and totals as of any time', () => {
       },
     });
     await expect(
-      rebuildByName(pool, counting, 'report_revisions', {
-        batchSize: 5,
-        signal: controller.signal,
-      }),
+      rebuild('report_revisions', { batchSize: 5, signal: controller.signal }, counting),
     ).rejects.toThrow();
     expect(await checksums()).toEqual(before);
     const { rows } = await t.db.pool.query(
@@ -322,7 +321,7 @@ describe('projections: rebuilds, status and totals as of any time', () => {
       .expect(200);
     expect(listed.body.items.length).toBeGreaterThan(0);
 
-    await rebuildByName(pool, store, 'report_revisions', { batchSize: 5 });
+    await rebuild('report_revisions', { batchSize: 5 });
     expect(await checksums()).toEqual(before);
   });
 });
