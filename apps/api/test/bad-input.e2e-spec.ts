@@ -20,6 +20,22 @@ describe('hostile input, route by route', () => {
   });
   afterAll(() => t.close());
 
+  const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  /** Cursors shaped like the lists' own, holding what no list gives. */
+  const FORGED_CURSORS = [
+    cursor({ revision: 2 ** 40 }),
+    cursor({ revision: -1 }),
+    cursor({ revision: 1.5 }),
+    cursor({ revision: '1' }),
+    cursor({ revision: 1, extra: true }),
+    cursor({ updatedAt: 'not a time', id: '5b0d0000-0000-4000-8000-000000000000' }),
+    cursor({ updatedAt: '99999', id: '5b0d0000-0000-4000-8000-000000000000' }),
+    cursor({ updatedAt: '0000-01-01T00:00:00Z', id: '5b0d0000-0000-4000-8000-000000000000' }),
+    cursor({ updatedAt: '2026-11-20T00:00:00.000Z', id: '-'.repeat(36) }),
+    cursor({ updatedAt: '2026-11-20T00:00:00.000Z', id: 'not-a-uuid' }),
+    cursor([1]),
+  ];
+
   const deep = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
   const BODIES: [string, string, string?][] = [
     ['malformed JSON', '{"title": '],
@@ -68,6 +84,35 @@ describe('hostile input, route by route', () => {
       'a javascript: source',
       '{"title": "x", "reason": "r", "source": {"url": "javascript:alert(1)"}}',
     ],
+    [
+      'a NUL in a source url',
+      '{"title": "x", "reason": "r", "source": {"url": "https://a.b/\\u0000"}}',
+    ],
+    [
+      'a lone surrogate in a source url',
+      '{"title": "x", "reason": "r", "source": {"url": "https://a.b/\\ud800"}}',
+    ],
+    [
+      'a NUL in a publisher',
+      '{"title": "x", "reason": "r", "source": {"url": "https://a.b/", "publisher": "a\\u0000"}}',
+    ],
+    [
+      'a lone surrogate in a dimension name',
+      '{"title": "x", "reason": "r", "figures": [{"measure": "killed", "dimensions": {"\\udc00": "a"}, "value": 1}]}',
+    ],
+    [
+      'a NUL in a figure to remove',
+      '{"title": "x", "reason": "r", "removeFigures": ["killed\\u0000"]}',
+    ],
+    ['a reserved key in the body', '{"title": "x", "reason": "r", "constructor": {"name": "x"}}'],
+    ['year 0', '{"title": "x", "reason": "r", "reportedAt": "0000-06-01T00:00:00Z"}'],
+    [
+      'year 10000 once in UTC',
+      '{"title": "x", "reason": "r", "reportedAt": "9999-12-31T23:30:00-01:00"}',
+    ],
+    ['30 February', '{"title": "x", "reason": "r", "occurredAt": "2026-02-30T00:00:00Z"}'],
+    ['hour 24', '{"title": "x", "reason": "r", "reportedAt": "2026-11-20T24:00:00Z"}'],
+    ['a revision beyond integer', '{"title": "x", "reason": "r", "expectedRevision": 2147483648}'],
   ];
   const WRITES = () => [
     'POST /reports',
@@ -130,7 +175,13 @@ describe('hostile input, route by route', () => {
         `/reports/${id}/revisions?limit=${limit}`,
         `/events?limit=${limit}`,
       ]),
-      ...['%%%', 'eyJ1cGRhdGVkQXQiOjF9', 'bnVsbA', "'; DROP TABLE events;--"].flatMap((cursor) => [
+      ...[
+        '%%%',
+        'eyJ1cGRhdGVkQXQiOjF9',
+        'bnVsbA',
+        "'; DROP TABLE events;--",
+        ...FORGED_CURSORS,
+      ].flatMap((cursor) => [
         `/reports?cursor=${encodeURIComponent(cursor)}`,
         `/reports/${id}/revisions?cursor=${encodeURIComponent(cursor)}`,
         `/reports/${id}/figures/killed/history?cursor=${encodeURIComponent(cursor)}`,
@@ -142,6 +193,10 @@ describe('hostile input, route by route', () => {
         '2026-11-20',
         '2026-11-20T10:00:00',
         '1e309',
+        '0000-01-01T00:00:00Z',
+        '0001-01-01T00:30:00%2B01:00',
+        '2026-02-30T00:00:00Z',
+        '+275760-09-13T00:00:00Z',
       ].flatMap((asOf) => [
         `/reports/${id}?asOf=${asOf}`,
         `/stats/figures?measure=killed&asOf=${asOf}`,
@@ -159,6 +214,10 @@ describe('hostile input, route by route', () => {
       `/stats/figures?measure=Killed`,
       `/stats/figures`,
       `/reports?colour=red`,
+      `/reports?q=a%00b`,
+      `/reports/${id}/figures/killed%00/history`,
+      `/reports?constructor=x`,
+      `/reports/${id}?revision=2147483648`,
     ];
     for (const path of paths) {
       const response = await t.http().get(path).set('Authorization', bearer('admin'));
@@ -168,7 +227,57 @@ describe('hostile input, route by route', () => {
       });
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     }
-    expect(paths.length).toBeGreaterThan(80);
+    expect(paths.length).toBeGreaterThan(120);
     await t.http().get('/health').expect(200);
+  });
+
+  describe('dimension names are data: kept under their own key, or refused', () => {
+    const revise = (name: string) =>
+      t
+        .http()
+        .post(`/reports/${id}/revisions`)
+        .set('Authorization', bearer('admin'))
+        .set('Content-Type', 'application/json')
+        .send(
+          `{"reason":"x","figures":[{"measure":"killed","dimensions":{${JSON.stringify(name)}:"Syrian"},"value":999}]}`,
+        );
+    const headline = async () => {
+      const { body } = await t.http().get(`/reports/${id}`).set('Authorization', bearer('admin'));
+      return body.figures.find((figure: { key: string }) => figure.key === 'killed')?.value;
+    };
+
+    it.each(['toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__'])(
+      '%s is recorded under its own key and leaves the headline alone',
+      async (name) => {
+        const response = await revise(name).expect(201);
+        expect(response.body.changes).toEqual([
+          { path: `figures.killed{${name}=Syrian}`, from: null, to: 999 },
+        ]);
+        expect(await headline()).toBe(1);
+        const { body } = await t
+          .http()
+          .get(`/reports/${id}/figures/${encodeURIComponent(`killed{${name}=Syrian}`)}/history`)
+          .set('Authorization', bearer('admin'))
+          .expect(200);
+        expect(body.items.map((item: { to: unknown }) => item.to)).toEqual([999]);
+        const figure = response.body.report.figures.find(
+          (f: { key: string }) => f.key === `killed{${name}=Syrian}`,
+        );
+        expect(Object.entries(figure.dimensions)).toEqual([[name, 'Syrian']]);
+      },
+    );
+
+    it.each(['constructor', '__proto__', 'prototype'])(
+      '%s is refused with a 400, and nothing is recorded',
+      async (name) => {
+        const before = (await storedEvents(t.db)).length;
+        const response = await revise(name).expect(400);
+        expect(response.body.errors).toEqual([
+          { path: `figures[0].dimensions.${name}`, message: `${name} is a reserved name` },
+        ]);
+        expect((await storedEvents(t.db)).length).toBe(before);
+        expect(await headline()).toBe(1);
+      },
+    );
   });
 });

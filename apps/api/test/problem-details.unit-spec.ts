@@ -13,6 +13,11 @@ describe('problemFor', () => {
     [new RevisionConflict('r', 1, 2), 409],
     [new StreamVersionConflictError('s', 1, 2), 409],
     [new BadRequestException('bad'), 400],
+    [{ code: '22003', message: 'value "99999999999" is out of range for type integer' }, 400],
+    [{ code: '22008', message: 'date/time field value out of range: "0000-01-01"' }, 400],
+    [{ code: '22P02', message: 'invalid input syntax for type uuid: "x"' }, 400],
+    [{ code: '22021', message: 'invalid byte sequence for encoding "UTF8": 0x00' }, 400],
+    [{ code: '23505', message: 'duplicate key value violates unique constraint' }, 500],
     [new Error('boom'), 500],
   ])('maps %p to %d, with no internals in the body', (error, status) => {
     const problem = problemFor(error);

@@ -1,3 +1,4 @@
 export * from './auth';
 export * from './http-errors';
 export * from './pagination';
+export * from './input';

@@ -68,9 +68,23 @@ function isDatabaseUnavailable(error: unknown): boolean {
   );
 }
 
+/**
+ * PostgreSQL refusing a value as data (SQLSTATE class 22: out of range, not a time, not UTF-8;
+ * 54000: too large for an index) can only be a value that came in with the request, since stored
+ * values were all accepted once: the client's to fix. Routes validate first; this is the net under
+ * them, so a value a route forgot to bound is a 400, never a 500, and its statement wrote nothing.
+ */
+function isRefusedValue(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && (/^22[0-9A-Z]{3}$/.test(code) || code === '54000');
+}
+
 export function problemFor(exception: unknown): Problem {
   if (isDatabaseUnavailable(exception) || /Connection terminated/.test(String(exception))) {
     return problem(503, 'database_unavailable', 'the database is not available; try again');
+  }
+  if (isRefusedValue(exception)) {
+    return problem(400, 'invalid_value', 'a value in the request is out of the range it may take');
   }
   if (isCoded(exception)) {
     return problem(STATUS_BY_CODE[exception.code], exception.code, exception.message, {
@@ -131,6 +145,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const body = problemFor(exception);
     if (body.status >= 500 && body.status !== 503) {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    } else if (body.type === 'urn:tally:problem:invalid_value') {
+      // A route let through what the database refused: worth a look, though the client got a 400.
+      this.logger.warn(exception instanceof Error ? exception.message : String(exception));
     }
     if (response.headersSent) return;
     if (body.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ValidationFailed } from '@tally/http';
+import { MAX_INT32, ValidationFailed } from '@tally/http';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
 import { ApiErrors } from '../shared/api-errors';
@@ -13,14 +13,14 @@ export class DiffParams {
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(2_147_483_647)
+  @Max(MAX_INT32)
   from!: number;
 
   @ApiProperty({ minimum: 2, example: 2 })
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(2_147_483_647)
+  @Max(MAX_INT32)
   to!: number;
 }
 

@@ -29,6 +29,17 @@ export const FIGURE_LIMITS = {
 
 const MEASURE = /^[a-z][a-z0-9_]*$/;
 const FORBIDDEN_IN_DIMENSION = /[{},=]/;
+/**
+ * Names that JavaScript readers take for an object's machinery rather than its data (the HTTP
+ * layer's validation deletes them, `Object.assign` turns `__proto__` into a prototype): refused,
+ * so that no reader anywhere can mistake `killed{constructor=Syrian}` for the headline. Every
+ * other name, `toString` included, is kept as given.
+ */
+const RESERVED_DIMENSION_NAMES: ReadonlySet<string> = new Set([
+  '__proto__',
+  'prototype',
+  'constructor',
+]);
 
 export function figureKey(measure: string, dimensions: Readonly<Record<string, string>>): string {
   const names = Object.keys(dimensions).sort();
@@ -51,6 +62,10 @@ export function parseFigure(input: FigureInput, path: string): Figure | FieldPro
     problems.push({ path: `${path}.dimensions`, message: 'at most 3 dimensions' });
   }
   for (const name of names) {
+    if (RESERVED_DIMENSION_NAMES.has(name)) {
+      problems.push({ path: `${path}.dimensions`, message: `${name} is reserved as a name` });
+      continue;
+    }
     const value = dimensions[name];
     for (const [what, text] of [
       ['name', name],

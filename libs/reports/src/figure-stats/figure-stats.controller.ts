@@ -1,3 +1,4 @@
+import { IsStorableText, IsZonedTime } from '@tally/http';
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import {
@@ -9,7 +10,6 @@ import {
 } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ApiErrors } from '../shared/api-errors';
-import { IsStorableText, IsZonedTime } from '../shared/report.dto';
 import { FigureStatsQuery } from './figure-stats.query';
 
 export class FigureStatsParams {

@@ -1,12 +1,7 @@
+import { IsStorableText, IsZonedTime } from '@tally/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import {
-  FigureDto,
-  FiguresField,
-  IsStorableText,
-  IsZonedTime,
-  RevisionFactsDto,
-} from '../shared/report.dto';
+import { FigureDto, FiguresField, RevisionFactsDto } from '../shared/report.dto';
 
 export class FileReportDto extends RevisionFactsDto {
   @ApiProperty({ maxLength: 300, example: 'US airstrikes on 27 positions in Deir Ezzor' })

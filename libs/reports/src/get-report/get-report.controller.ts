@@ -1,13 +1,12 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ValidationFailed } from '@tally/http';
+import { IsZonedTime, MAX_INT32, ValidationFailed } from '@tally/http';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { Response } from 'express';
 import { reportView } from '../domain';
 import { ApiErrors } from '../shared/api-errors';
-import { IsZonedTime } from '../shared/report.dto';
 import { ReportResponse } from '../shared/report.response';
 import { GetReportQuery } from './get-report.query';
 
@@ -17,7 +16,7 @@ export class GetReportParams {
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(2_147_483_647)
+  @Max(MAX_INT32)
   revision?: number;
 
   @ApiPropertyOptional({

@@ -8,12 +8,11 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { DEFAULT_LIMIT, PageQuery, ValidationFailed, decodeCursor } from '@tally/http';
+import { DEFAULT_LIMIT, IsStorableText, PageQuery, decodeCursor } from '@tally/http';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { REPORT_STATUSES } from '../domain';
 import type { ReportStatus } from '../domain';
 import { ApiErrors } from '../shared/api-errors';
-import { IsStorableText } from '../shared/report.dto';
 import { ReportResponse } from '../shared/report.response';
 import { ListReportsQuery, ReportListCursor } from './list-reports.query';
 
@@ -58,19 +57,10 @@ export class ListReportsController {
   })
   @ApiErrors(400, 401, 403)
   list(@Query() params: ListReportsParams) {
-    let after: ReportListCursor | null = null;
-    if (params.cursor !== undefined) {
-      const value = decodeCursor(params.cursor) as Partial<ReportListCursor> | null;
-      if (
-        typeof value?.updatedAt !== 'string' ||
-        Number.isNaN(Date.parse(value.updatedAt)) ||
-        typeof value.id !== 'string' ||
-        !/^[0-9a-f-]{36}$/.test(value.id)
-      ) {
-        throw ValidationFailed.at('cursor', 'is not a cursor this list gave');
-      }
-      after = { updatedAt: value.updatedAt, id: value.id };
-    }
+    const after: ReportListCursor | null =
+      params.cursor === undefined
+        ? null
+        : decodeCursor(params.cursor, { updatedAt: 'time', id: 'uuid' });
     return this.queries.execute(
       new ListReportsQuery(
         { status: params.status, location: params.location, q: params.q },

@@ -1,3 +1,4 @@
+import { IsStorableText, IsZonedTime, MAX_INT32 } from '@tally/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -8,20 +9,14 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  Max,
   MaxLength,
   Min,
   MinLength,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import {
-  FigureDto,
-  FiguresField,
-  IsStorableText,
-  IsZonedTime,
-  OPEN_STATUSES,
-  RevisionFactsDto,
-} from '../shared/report.dto';
+import { FigureDto, FiguresField, OPEN_STATUSES, RevisionFactsDto } from '../shared/report.dto';
 
 export class ReportFieldsDto {
   @ApiPropertyOptional({ maxLength: 300 })
@@ -58,10 +53,11 @@ export class ReportFieldsDto {
 }
 
 export class ReviseReportDto extends RevisionFactsDto {
-  @ApiPropertyOptional({ minimum: 0, description: 'Or `If-Match: "n"`.' })
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_INT32, description: 'Or `If-Match: "n"`.' })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_INT32)
   expectedRevision?: number;
 
   @ApiPropertyOptional({ enum: ['update', 'correction'], default: 'update' })
@@ -97,10 +93,11 @@ export class ReviseReportDto extends RevisionFactsDto {
 
 /** Retract and restore say only why, and may expect a revision. */
 export class StatusChangeDto extends RevisionFactsDto {
-  @ApiPropertyOptional({ minimum: 0 })
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_INT32 })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_INT32)
   expectedRevision?: number;
 
   @ApiProperty({ maxLength: 2000 })

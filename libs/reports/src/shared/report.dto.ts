@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
+import { IsStorableText, IsZonedTime } from '@tally/http';
 import { FIGURE_LIMITS } from '../domain';
 import {
   ArrayMaxSize,
@@ -20,48 +21,7 @@ import {
   buildMessage,
 } from 'class-validator';
 
-/** ISO 8601 with a zone: `2026-11-20T21:05:00Z` or `…+03:00`. */
-const ZONED_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-
-export function IsZonedTime(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isZonedTime',
-      validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' && ZONED_TIME.test(value) && !Number.isNaN(Date.parse(value)),
-        defaultMessage: buildMessage(
-          (each) => `${each}must be an ISO 8601 time with a zone, e.g. 2026-11-20T21:05:00Z`,
-          options,
-        ),
-      },
-    },
-    options,
-  );
-}
-
-/** Text without NUL characters or lone surrogates, which PostgreSQL cannot store. */
-export function IsStorableText(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isStorableText',
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && isStorable(value),
-        defaultMessage: buildMessage(
-          (each) => `${each}must be text without NUL characters or lone surrogates`,
-          options,
-        ),
-      },
-    },
-    options,
-  );
-}
-
-function isStorable(text: string): boolean {
-  return !text.includes('\u0000') && text.isWellFormed();
-}
-
-/** Dimensions: at most 3 pairs of storable strings. */
+/** Dimensions: an object of at most 3 strings (the domain checks the names and values). */
 export function IsDimensions(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
@@ -71,10 +31,8 @@ export function IsDimensions(options?: ValidationOptions): PropertyDecorator {
           typeof value === 'object' &&
           value !== null &&
           !Array.isArray(value) &&
-          Object.keys(value).length <= 3 &&
-          Object.entries(value).every(
-            ([name, text]) => typeof text === 'string' && isStorable(name) && isStorable(text),
-          ),
+          Object.keys(value).length <= FIGURE_LIMITS.dimensions &&
+          Object.values(value).every((text) => typeof text === 'string'),
         defaultMessage: buildMessage(
           (each) => `${each}must be an object of at most 3 string values`,
           options,
@@ -84,6 +42,19 @@ export function IsDimensions(options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
+
+/**
+ * Dimension names are data, so they must not pass through class-transformer, which drops or
+ * chokes on keys that name members of every object (`constructor`, `prototype`, `toString`) and
+ * so turned `killed{constructor=Syrian}` into the headline `killed`. `@Type(() => Boolean)` keeps it
+ * from walking into the object (ToBoolean runs no code of the object's, as String would), and the transform puts back the object
+ * JSON.parse made, every key an own property, for the validators and the domain to check.
+ */
+const RawObject = () =>
+  applyDecorators(
+    Type(() => Boolean),
+    Transform(({ obj, key }) => (obj as Record<string, unknown>)[key]),
+  );
 
 export function toUtc(time: string): string;
 export function toUtc(time: string | null | undefined): string | null | undefined;
@@ -121,6 +92,7 @@ export class FigureDto {
     example: { location: 'Al-Mayadeen' },
   })
   @IsOptional()
+  @RawObject()
   @IsObject()
   @IsDimensions()
   dimensions?: Record<string, string>;
