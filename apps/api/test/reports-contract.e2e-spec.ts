@@ -360,6 +360,41 @@ describe('reports: the contract, status by status', () => {
       expect(replayed.body).toEqual(revised.body);
       await reviseOnce(24).expect(422);
     });
+
+    it('replays a command that changed nothing as it was answered, whatever was written since', async () => {
+      const id = await file({ title: 'Toll', figures: [{ measure: 'killed', value: 18 }] });
+      const confirm = () =>
+        t
+          .http()
+          .post(`/reports/${id}/revisions`)
+          .set('Authorization', bearer('editor'))
+          .set('Idempotency-Key', 'toll-still-18')
+          .send({ reason: 'toll confirmed', figures: [{ measure: 'killed', value: 18 }] });
+      const first = await confirm().expect(200);
+      expect(first.body).toMatchObject({ revision: 1, changes: [] });
+
+      // Another writer changes the toll; a retry of the first command must not set it back.
+      await revise(id, {
+        reason: 'bodies retrieved',
+        figures: [{ measure: 'killed', value: 23 }],
+      }).expect(201);
+      const before = await eventCount();
+      const again = await confirm().expect(200);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers.etag).toBe('"1"');
+      expect(await eventCount()).toBe(before);
+      const now = await t.http().get(`/reports/${id}`).set('Authorization', bearer('reader'));
+      expect(now.body.figures).toEqual([expect.objectContaining({ key: 'killed', value: 23 })]);
+
+      // The key is spent on that body: another body is still a 422.
+      await t
+        .http()
+        .post(`/reports/${id}/revisions`)
+        .set('Authorization', bearer('editor'))
+        .set('Idempotency-Key', 'toll-still-18')
+        .send({ reason: 'toll confirmed', figures: [{ measure: 'killed', value: 19 }] })
+        .expect(422);
+    });
   });
 
   describe('text', () => {

@@ -252,6 +252,29 @@ export class PostgresEventStore {
   }
 
   /**
+   * Keeps an idempotent command that appended nothing, decided on the stream at `version`, so
+   * that a repeat gets the same answer whatever is appended in between. Returns the command as
+   * kept: this one, or one with the same id kept first (the caller compares it with its own).
+   */
+  async recordUnchangedCommand(
+    commandId: string,
+    fingerprint: string | null,
+    streamId: string,
+    version: number,
+  ): Promise<RecordedCommand> {
+    await this.pool.query(
+      `INSERT INTO commands (command_id, fingerprint, stream_id, first_version, last_version,
+                             recorded_at)
+       VALUES ($1, $2, $3, $4 + 1, $4, $5)
+       ON CONFLICT (command_id) DO NOTHING`,
+      [commandId, fingerprint, streamId, version, this.clock()],
+    );
+    const kept = await this.findCommand(commandId);
+    if (!kept) throw new Error(`command ${commandId} was kept and then not found`);
+    return kept;
+  }
+
+  /**
    * Events after a checkpoint read through `db` without the xmin gate: only for a caller that
    * holds a lock on `events` that no appender can share, so every event written has committed.
    */

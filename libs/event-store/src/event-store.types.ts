@@ -108,6 +108,11 @@ export type VerifyResult =
   | { readonly valid: true; readonly version: number; readonly head: string | null }
   | { readonly valid: false; readonly brokenAt: number; readonly reason: string };
 
+/**
+ * An idempotent command as kept: the versions it appended, `firstVersion..lastVersion`. A command
+ * that appended nothing is kept as the empty range `lastVersion + 1..lastVersion`, `lastVersion`
+ * being the version it was decided on.
+ */
 export interface RecordedCommand {
   readonly streamId: string;
   readonly fingerprint: string | null;

@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { CommandReplayMismatchError, StreamVersionConflictError } from '@tally/event-store';
+import {
+  CommandReplayMismatchError,
+  RecordedCommand,
+  StreamVersionConflictError,
+} from '@tally/event-store';
 import { createHash, randomInt } from 'node:crypto';
 import {
   Change,
@@ -57,15 +61,7 @@ export class ReportCommandRunner {
     const commandId = context.idempotency && commandIdOf(context.actor, context.idempotency.key);
     if (commandId) {
       const earlier = await this.store.events.findCommand(commandId);
-      if (earlier) {
-        if (
-          earlier.streamId !== streamId ||
-          earlier.fingerprint !== context.idempotency?.fingerprint
-        ) {
-          throw new CommandReplayMismatchError(commandId);
-        }
-        return this.replay(reportId, earlier.lastVersion);
-      }
+      if (earlier) return this.replay(reportId, commandId, context, earlier);
     }
     let fresh = false;
     for (let attempt = 1; ; attempt++) {
@@ -88,6 +84,16 @@ export class ReportCommandRunner {
       }
       if (events.length === 0) {
         if (remembered) continue;
+        if (commandId) {
+          // Kept, so that a repeat answers this even after another writer's change.
+          const kept = await this.store.events.recordUnchangedCommand(
+            commandId,
+            context.idempotency?.fingerprint ?? null,
+            streamId,
+            current,
+          );
+          return this.replay(reportId, commandId, context, kept);
+        }
         return { recorded: false, revision: current, changes: [], report: state! };
       }
       try {
@@ -109,7 +115,9 @@ export class ReportCommandRunner {
             known: new KnownStates(new Map([[reportId, state]])),
           },
         );
-        if (result.duplicate) return this.replay(reportId, result.nextVersion);
+        if (result.duplicate) {
+          return this.replayRevision(reportId, result.nextVersion, result.events.length > 0);
+        }
         const recorded = result.events[0];
         const after = evolve(state, events[0], {
           reportId,
@@ -135,13 +143,37 @@ export class ReportCommandRunner {
     }
   }
 
-  /** The first response to a repeated idempotent command, read from what it recorded. */
-  private async replay(reportId: string, revision: number): Promise<RevisionOutcome> {
+  /** The first response to a repeated idempotent command, read from what it kept. */
+  private replay(
+    reportId: string,
+    commandId: string,
+    context: CommandContext,
+    earlier: RecordedCommand,
+  ): Promise<RevisionOutcome> {
+    if (
+      earlier.streamId !== reportStreamId(reportId) ||
+      earlier.fingerprint !== (context.idempotency?.fingerprint ?? null)
+    ) {
+      throw new CommandReplayMismatchError(commandId);
+    }
+    return this.replayRevision(
+      reportId,
+      earlier.lastVersion,
+      earlier.firstVersion <= earlier.lastVersion,
+    );
+  }
+
+  /** The outcome of a command kept at `revision`: what it recorded, or that it changed nothing. */
+  private async replayRevision(
+    reportId: string,
+    revision: number,
+    recorded: boolean,
+  ): Promise<RevisionOutcome> {
     const stored = await this.revisions.revision(reportId, revision);
     return {
-      recorded: true,
+      recorded,
       revision,
-      changes: stored.changes,
+      changes: recorded ? stored.changes : [],
       report: stored.state,
     };
   }
