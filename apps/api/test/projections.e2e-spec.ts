@@ -324,4 +324,45 @@ describe('projections: rebuilds, status and totals as of any time', () => {
     await rebuild('report_revisions', { batchSize: 5 });
     expect(await checksums()).toEqual(before);
   });
+
+  it('resumes a projection stopped in error through the API, for an admin only', async () => {
+    await caughtUp();
+    await t.db.pool.query(
+      `UPDATE projections SET status = 'error', error = 'stopped by the test',
+              failed_position = '1-1' WHERE name = 'figure_totals'`,
+    );
+    await post('/reports', {
+      title: 'counted once resumed',
+      location: 'Resumeville',
+      figures: [{ measure: 'killed', value: 4 }],
+    }).expect(201);
+    const totals = () =>
+      t
+        .http()
+        .get('/stats/figures?measure=killed&location=Resumeville')
+        .set('Authorization', bearer('reader'))
+        .then((response) => response.body.total);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await totals()).toEqual({ min: 0, max: 0 });
+
+    await t
+      .http()
+      .post('/projections/figure_totals/resume')
+      .set('Authorization', bearer('editor'))
+      .expect(403);
+    await t
+      .http()
+      .post('/projections/no_such/resume')
+      .set('Authorization', bearer('admin'))
+      .expect(404);
+    const resumed = await t
+      .http()
+      .post('/projections/figure_totals/resume')
+      .set('Authorization', bearer('admin'))
+      .expect(200);
+    expect(resumed.body).toMatchObject({ name: 'figure_totals', status: 'running' });
+    expect(resumed.body.error).toBeUndefined();
+    await caughtUp();
+    expect(await totals()).toEqual({ min: 4, max: 4 });
+  });
 });

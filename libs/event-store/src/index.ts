@@ -7,3 +7,4 @@ export * from './upcasters';
 export * from './projection-daemon';
 export * from './projection-rebuild';
 export * from './copy-rows';
+export * from './transient-errors';

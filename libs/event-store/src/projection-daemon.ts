@@ -3,6 +3,7 @@ import { Pool, PoolClient } from 'pg';
 import { APPENDED_CHANNEL, PostgresEventStore, encodeCheckpoint } from './event-store';
 import { Checkpoint, RecordedEvent } from './event-store.types';
 import { inTransaction } from './transaction';
+import { isTransientDatabaseError } from './transient-errors';
 
 /** A projection kept up to date behind the appends, by one daemon across all instances. */
 export interface AsyncProjection {
@@ -28,6 +29,14 @@ export interface DaemonOptions {
   readonly batchSize?: number;
   /** How long after an append the daemon waits for more, so that a busy log is read in batches. */
   readonly settleMs?: number;
+  /** The longest wait between tries after transient errors (the first waits `pollMs`). */
+  readonly maxBackoffMs?: number;
+}
+
+/** A pooled connection the daemon keeps, with the error listener it must take off again. */
+interface Kept {
+  readonly client: PoolClient;
+  readonly onError: () => void;
 }
 
 /** The advisory lock key of a projection: the same in every instance. */
@@ -40,20 +49,23 @@ export function projectionLockKey(name: string): string {
  * one holding its advisory lock on a dedicated connection; when that connection dies the lock
  * goes with it and another daemon takes over at its next poll. Events are read behind the
  * snapshot's xmin, so none is skipped; the checkpoint is written in the transaction of the rows
- * it covers, so none is applied twice. An event a projection cannot apply stops it in `error`
- * at that event until `resume`.
+ * it covers, so none is applied twice. Transient errors (the database restarting, a deadlock, a
+ * timeout) are tried again with a growing wait, so a projection catches up by itself; only an event
+ * that fails to apply for another reason stops it, in `error` at that event until `resume`.
  */
 export class ProjectionDaemon {
   private readonly pollMs: number;
   private readonly batchSize: number;
   private readonly settleMs: number;
+  private readonly maxBackoffMs: number;
   private settleTimer: NodeJS.Timeout | null = null;
+  private relistenTimer: NodeJS.Timeout | null = null;
   /** Counts wake-ups, so that one arriving while a loop was busy is not slept through. */
   private wakes = 0;
   private readonly loops = new Map<string, Promise<void>>();
-  private readonly holders = new Map<string, PoolClient>();
+  private readonly holders = new Map<string, Kept>();
   private readonly wakers = new Set<() => void>();
-  private listener: PoolClient | null = null;
+  private listener: Kept | null = null;
   private unsubscribe: (() => void) | null = null;
   private stopped = true;
 
@@ -66,6 +78,7 @@ export class ProjectionDaemon {
     this.pollMs = options.pollMs ?? 1000;
     this.batchSize = options.batchSize ?? 500;
     this.settleMs = options.settleMs ?? 100;
+    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
   }
 
   async start(): Promise<void> {
@@ -78,10 +91,7 @@ export class ProjectionDaemon {
     }
     // Appends through this process's store nudge the daemon directly; others' through a NOTIFY.
     this.unsubscribe = this.store.onAppended(() => this.nudge());
-    this.listener = await this.pool.connect();
-    this.listener.on('notification', () => this.nudge());
-    this.listener.on('error', () => undefined);
-    await this.listener.query(`LISTEN ${APPENDED_CHANNEL}`);
+    await this.listen();
     for (const projection of this.projections) {
       this.loops.set(projection.name, this.run(projection));
     }
@@ -94,19 +104,71 @@ export class ProjectionDaemon {
     this.unsubscribe = null;
     if (this.settleTimer) clearTimeout(this.settleTimer);
     this.settleTimer = null;
+    if (this.relistenTimer) clearTimeout(this.relistenTimer);
+    this.relistenTimer = null;
     this.wakeAll();
     await Promise.all(this.loops.values());
     this.loops.clear();
-    for (const holder of this.holders.values()) {
-      await holder.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
-      holder.release();
+    for (const kept of this.holders.values()) {
+      await kept.client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+      this.giveBack(kept, false);
     }
     this.holders.clear();
     if (this.listener) {
-      await this.listener.query(`UNLISTEN ${APPENDED_CHANNEL}`).catch(() => undefined);
-      this.listener.release();
+      const { client } = this.listener;
+      await client.query(`UNLISTEN ${APPENDED_CHANNEL}`).catch(() => undefined);
+      this.giveBack(this.listener, false);
       this.listener = null;
     }
+  }
+
+  /**
+   * LISTENs for appends of other processes on a connection of its own. When that connection dies
+   * (the database restarted), it listens again on a new one once the database answers, and looks
+   * for what was appended meanwhile.
+   */
+  private async listen(): Promise<void> {
+    this.relistenTimer = null;
+    if (this.stopped || this.listener) return;
+    let kept: Kept | null = null;
+    try {
+      const client = await this.pool.connect();
+      const listening: Kept = {
+        client,
+        onError: () => {
+          if (this.listener !== listening) return;
+          this.listener = null;
+          this.giveBack(listening, true);
+          this.relisten();
+        },
+      };
+      kept = listening;
+      client.on('error', listening.onError);
+      client.on('notification', () => this.nudge());
+      await client.query(`LISTEN ${APPENDED_CHANNEL}`);
+      if (this.stopped) {
+        this.giveBack(listening, true);
+        return;
+      }
+      this.listener = listening;
+      this.nudge(); // what was appended while nobody listened
+    } catch {
+      if (kept) this.giveBack(kept, true);
+      this.relisten();
+    }
+  }
+
+  private relisten(): void {
+    if (this.stopped || this.relistenTimer) return;
+    this.relistenTimer = setTimeout(() => void this.listen(), Math.min(this.pollMs, 1000));
+    this.relistenTimer.unref();
+  }
+
+  /** Gives a kept connection back to the pool (or ends it), without the listeners put on it. */
+  private giveBack({ client, onError }: Kept, destroy: boolean): void {
+    client.off('error', onError);
+    client.removeAllListeners('notification');
+    client.release(destroy);
   }
 
   /** Whether this daemon holds the projection's lock and so is the one running it. */
@@ -125,6 +187,7 @@ export class ProjectionDaemon {
   }
 
   private async run(projection: AsyncProjection): Promise<void> {
+    let failures = 0;
     while (!this.stopped) {
       try {
         if (!(await this.hold(projection.name))) {
@@ -133,36 +196,55 @@ export class ProjectionDaemon {
         }
         const wakes = this.wakes;
         const applied = await this.step(projection);
+        failures = 0;
         if (applied < this.batchSize && wakes === this.wakes) await this.sleep();
       } catch {
-        // The database went away or the lock's connection died: let go, try again later.
+        // Transient: the database went away, the lock's connection died, a deadlock or a timeout.
+        // Let go of the lock (another instance may do better) and try again after a growing wait;
+        // the checkpoint did not move, so nothing is skipped or applied twice.
+        failures++;
         this.drop(projection.name);
-        await this.sleep();
+        await this.sleep(this.backoff(failures));
       }
     }
+  }
+
+  /** `pollMs`, doubling with each failure in a row up to `maxBackoffMs`, with jitter. */
+  private backoff(failures: number): number {
+    const ceiling = Math.min(this.pollMs * 2 ** Math.min(failures - 1, 20), this.maxBackoffMs);
+    return ceiling / 2 + Math.random() * (ceiling / 2);
   }
 
   private async hold(name: string): Promise<boolean> {
     if (this.holders.has(name)) return true;
     const client = await this.pool.connect();
-    client.on('error', () => this.drop(name));
-    const { rows } = await client.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_lock($1::bigint) AS locked',
-      [projectionLockKey(name)],
-    );
-    if (!rows[0].locked) {
+    let locked: boolean;
+    try {
+      const { rows } = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock($1::bigint) AS locked',
+        [projectionLockKey(name)],
+      );
+      locked = rows[0].locked;
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+    if (!locked) {
       client.release();
       return false;
     }
-    this.holders.set(name, client);
+    const kept: Kept = { client, onError: () => this.drop(name) };
+    client.on('error', kept.onError);
+    this.holders.set(name, kept);
     return true;
   }
 
+  /** Ends the lock's connection, and so the lock. */
   private drop(name: string): void {
-    const client = this.holders.get(name);
-    if (!client) return;
+    const kept = this.holders.get(name);
+    if (!kept) return;
     this.holders.delete(name);
-    client.release(true);
+    this.giveBack(kept, true);
   }
 
   /** Applies one batch; how many events it applied. */
@@ -189,12 +271,14 @@ export class ProjectionDaemon {
     if (events.length === 0) return 0;
     try {
       await this.applyAndCheckpoint(projection, events);
-    } catch {
+    } catch (error) {
+      if (isTransientDatabaseError(error)) throw error;
       // Find the event that fails: apply one at a time up to it, then stop there.
       for (const event of events) {
         try {
           await this.applyAndCheckpoint(projection, [event]);
         } catch (error) {
+          if (isTransientDatabaseError(error)) throw error;
           await this.pool.query(
             `UPDATE projections SET status = 'error', error = $2, failed_position = $3,
                     updated_at = now() WHERE name = $1`,
@@ -231,14 +315,14 @@ export class ProjectionDaemon {
     });
   }
 
-  private sleep(): Promise<void> {
+  private sleep(ms = this.pollMs): Promise<void> {
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);
         this.wakers.delete(wake);
         resolve();
       };
-      const timer = setTimeout(wake, this.pollMs);
+      const timer = setTimeout(wake, ms);
       this.wakers.add(wake);
     });
   }

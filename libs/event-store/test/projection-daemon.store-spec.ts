@@ -173,4 +173,111 @@ describe('ProjectionDaemon', () => {
     expect(await store.countAfter(null, ['Noted-poison'])).toBe(3);
     await running.stop();
   });
+
+  it('tries transient errors again with backoff and catches up by itself, never in error', async () => {
+    const name = await table('transient_seen');
+    const transient = [
+      Object.assign(new Error('deadlock detected'), { code: '40P01' }),
+      Object.assign(new Error('could not serialize access'), { code: '40001' }),
+      Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }),
+      Object.assign(new Error('terminating connection'), { code: '57P01' }),
+      Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+    ];
+    const inner = recorder('transient', name);
+    let failures = 0;
+    const flaky: AsyncProjection = {
+      ...inner,
+      async apply(tx, events) {
+        if (failures < transient.length) throw transient[failures++];
+        await inner.apply(tx, events);
+      },
+    };
+    const running = new ProjectionDaemon(db.pool, new PostgresEventStore(db.pool), [flaky], {
+      pollMs: 20,
+      maxBackoffMs: 100,
+    });
+    daemons.push(running);
+    const stateOf = async () =>
+      (await projectionStates(db.pool)).find((p) => p.name === 'transient');
+    for (let i = 0; i < 3; i++) await noted(`transient-${i}`);
+    await running.start();
+    await until(async () => (await seen(name)).length === 3);
+    expect(failures).toBe(transient.length);
+    expect(await seen(name)).toEqual(['transient-0', 'transient-1', 'transient-2']);
+    expect(await stateOf()).toMatchObject({ status: 'running', error: null });
+    await running.stop();
+  });
+
+  it('keeps its pool flat while it waits for a lock held elsewhere', async () => {
+    const name = await table('standby_seen');
+    const holder = daemon([recorder('standby', name)], true);
+    await holder.start();
+    await until(() => holder.isRunning('standby'));
+
+    const pool = new Pool({ connectionString: db.url, max: 4 });
+    pools.push(pool);
+    let acquired = 0;
+    pool.on('acquire', () => acquired++);
+    const standby = new ProjectionDaemon(
+      pool,
+      new PostgresEventStore(pool),
+      [recorder('standby', name)],
+      { pollMs: 2 },
+    );
+    daemons.push(standby);
+    await standby.start();
+    await until(() => acquired >= 300, 20_000);
+    expect(standby.isRunning('standby')).toBe(false);
+    await standby.stop();
+
+    // Every connection the pool holds is back, idle, with no listener the daemon put on it.
+    expect(pool.waitingCount).toBe(0);
+    expect(pool.idleCount).toBe(pool.totalCount);
+    expect(pool.totalCount).toBeLessThanOrEqual(2);
+    const fresh = new Pool({ connectionString: db.url, max: 1 });
+    pools.push(fresh);
+    const baseline = await fresh.connect();
+    const expected = baseline.listenerCount('error');
+    baseline.release();
+    const clients = await Promise.all(
+      Array.from({ length: pool.totalCount }, () => pool.connect()),
+    );
+    for (const client of clients) expect(client.listenerCount('error')).toBe(expected);
+    for (const client of clients) client.release();
+    await holder.stop();
+  });
+
+  it('listens again after its LISTEN connection is cut, and wakes on another process append', async () => {
+    const name = await table('relisten_seen');
+    const pool = new Pool({ connectionString: db.url, max: 4, application_name: 'relisten' });
+    pools.push(pool);
+    // A poll of a minute: only a notification can wake it within the test.
+    const running = new ProjectionDaemon(
+      pool,
+      new PostgresEventStore(pool),
+      [recorder('relisten', name)],
+      { pollMs: 60_000, settleMs: 10 },
+    );
+    daemons.push(running);
+    await running.start();
+    await until(() => running.isRunning('relisten'));
+    await noted('relisten-0');
+    await until(async () => (await seen(name)).length === 1);
+
+    const listening = async () =>
+      (
+        await db.pool.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity
+            WHERE application_name = 'relisten' AND query LIKE 'LISTEN%'`,
+        )
+      ).rows;
+    const [before] = await listening();
+    await db.pool.query('SELECT pg_terminate_backend($1)', [before.pid]);
+    await until(async () => (await listening()).some((row) => row.pid !== before.pid));
+
+    await noted('relisten-1');
+    await until(async () => (await seen(name)).length === 2, 5_000);
+    expect(await seen(name)).toEqual(['relisten-0', 'relisten-1']);
+    await running.stop();
+  });
 });

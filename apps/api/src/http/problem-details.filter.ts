@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
 
+import { isTransientDatabaseError } from '@tally/event-store';
 import { FieldError, ValidationFailed } from '@tally/http';
 
 /** RFC 9457 problem details. */
@@ -55,20 +56,6 @@ const BODY_PARSER_ERRORS: Readonly<Record<string, [number, string]>> = {
 };
 
 /**
- * The database being unreachable, restarting or too slow is the server's trouble, not the
- * client's: 503, and the client may retry.
- */
-function isDatabaseUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  if (typeof code !== 'string') return false;
-  return (
-    /^(08|53|57P)/.test(code) || // connection, resources, shutdown
-    code === '57014' || // statement timeout
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)
-  );
-}
-
-/**
  * PostgreSQL refusing a value as data (SQLSTATE class 22: out of range, not a time, not UTF-8;
  * 54000: too large for an index) can only be a value that came in with the request, since stored
  * values were all accepted once: the client's to fix. Routes validate first; this is the net under
@@ -80,7 +67,9 @@ function isRefusedValue(error: unknown): boolean {
 }
 
 export function problemFor(exception: unknown): Problem {
-  if (isDatabaseUnavailable(exception) || /Connection terminated/.test(String(exception))) {
+  // The database unreachable (refused, DNS, no route), restarting, too slow, or a lost race that
+  // survived its retries: the server's trouble, not the client's; it may try again.
+  if (isTransientDatabaseError(exception)) {
     return problem(503, 'database_unavailable', 'the database is not available; try again');
   }
   if (isRefusedValue(exception)) {

@@ -48,6 +48,18 @@ export class ProjectionsController {
     return this.projections.status();
   }
 
+  @Post(':name/resume')
+  @HttpCode(200)
+  @RequiresRole('admin')
+  @ApiOkResponse({
+    type: ProjectionResponse,
+    description: 'A projection stopped in `error` tries the failing event again.',
+  })
+  @ApiErrors(401, 403, 404)
+  resume(@Param('name') name: string) {
+    return this.projections.resume(name);
+  }
+
   @Post(':name/rebuild')
   @HttpCode(202)
   @RequiresRole('admin')

@@ -62,6 +62,19 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     return reportProjectionStates(this.pool, this.store, new Set(this.rebuilding.keys()));
   }
 
+  /**
+   * After an event stopped a projection in `error` (and the cause was fixed): tries that event
+   * again, in whichever instance runs the projection.
+   */
+  async resume(name: string): Promise<ProjectionReport> {
+    if (!projectionRegistry().some((entry) => entry.projection.name === name)) {
+      throw new ProjectionNotFound(name);
+    }
+    await this.daemon.resume(name);
+    const states = await this.status();
+    return states.find((state) => state.name === name)!;
+  }
+
   /** Starts a rebuild in the background; reads keep answering from the live tables meanwhile. */
   startRebuild(name: string): void {
     if (!projectionRegistry().some((entry) => entry.projection.name === name)) {
