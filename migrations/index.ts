@@ -4,6 +4,7 @@ import { Projections1764000000002 } from './1764000000002-projections';
 import { FigureTotals1764000000003 } from './1764000000003-figure-totals';
 import { AppRole1764000000004 } from './1764000000004-app-role';
 import { LeanAppend1764000000005 } from './1764000000005-lean-append';
+import { GuardedEvents1764000000006 } from './1764000000006-guarded-events';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs agree. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   FigureTotals1764000000003,
   AppRole1764000000004,
   LeanAppend1764000000005,
+  GuardedEvents1764000000006,
 ];

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
+import { managedRoleName } from '../../apps/api/src/database/serving-role';
 import { TEMPLATE_DATABASE, withDatabase } from './database-url';
 
 export interface TestDatabase {
@@ -29,6 +30,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     async drop() {
       await pool.end();
       await dropDatabase(name);
+      // The role a server managed on this database, if one started on it (roles outlive it).
+      await adminQuery(`DROP ROLE IF EXISTS ${managedRoleName(name)}`);
     },
   };
 }

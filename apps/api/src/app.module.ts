@@ -42,7 +42,11 @@ export class AppModule {
             log.stream ?? process.stdout,
           ],
         }),
-        DatabaseModule.forRoot({ url: databaseUrl, migrate: config.migrate }),
+        DatabaseModule.forRoot({
+          url: databaseUrl,
+          migrationUrl: config.migrationDatabaseUrl,
+          migrate: config.migrate,
+        }),
         TerminusModule.forRoot({ logger: false }),
         ReportsModule.register(PG_POOL),
         ThrottlerModule.forRoot({

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/tally-config';
-import { PostgresEventStore } from '@tally/event-store';
+import { PostgresEventStore, RebuildInProgressError } from '@tally/event-store';
 import { createDataSource, migrate, poolOf } from './database/data-source';
 import { rebuildByName, reportProjectionStates } from './operations/projection-registry';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
@@ -23,7 +23,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig(process.env, 'tool');
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(config);
-  const dataSource = createDataSource(config.databaseUrl ?? embedded!.url, { poolSize: 4 });
+  // The owner's connection: migrating and rebuilding create and move tables.
+  const ownerUrl = config.migrationDatabaseUrl ?? config.databaseUrl ?? embedded!.url;
+  const dataSource = createDataSource(ownerUrl, { poolSize: 4 });
   try {
     await dataSource.initialize();
     const applied = await migrate(dataSource);
@@ -54,7 +56,13 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    console.error(error instanceof ConfigError ? `tally: bad configuration: ${message}` : message);
+    console.error(
+      error instanceof ConfigError
+        ? `tally: bad configuration: ${message}`
+        : error instanceof RebuildInProgressError
+          ? `tally: not rebuilding: ${message}`
+          : message,
+    );
     process.exit(1);
   },
 );

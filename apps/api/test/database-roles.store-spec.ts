@@ -41,4 +41,59 @@ describe('the application role', () => {
     }
     expect(await store.verifyStream('s-role')).toMatchObject({ valid: true, version: 1 });
   });
+
+  it('may not alter the events table, its triggers, nor disable them', async () => {
+    for (const sql of [
+      'ALTER TABLE events DISABLE TRIGGER events_guard',
+      'ALTER TABLE events DISABLE TRIGGER events_append_only',
+      'DROP TRIGGER events_guard ON events',
+      'ALTER TABLE events ADD COLUMN forged text',
+      'CREATE TRIGGER forged BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION events_guard()',
+      'DROP TABLE events',
+    ]) {
+      await expect(app.query(sql)).rejects.toMatchObject({ code: '42501' });
+    }
+  });
+
+  it("may not choose an event's hash, transaction or position", async () => {
+    for (const [column, value] of [
+      ['hash', `'${'0'.repeat(64)}'`],
+      ['transaction_id', `'5'::xid8`],
+      ['global_position', '1'],
+    ]) {
+      await expect(
+        app.query(
+          `INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata,
+                               recorded_at, ${column})
+           OVERRIDING SYSTEM VALUE
+           VALUES ('s-forged', 1, 'Noted', 1, '{}', '{}', now(), ${value})`,
+        ),
+      ).rejects.toMatchObject({ code: '42501' });
+    }
+  });
+
+  it('appends through a plain INSERT only what the database chains and stamps itself', async () => {
+    const insert = (version: number, recordedAt: string) =>
+      app.query(
+        `INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata,
+                             recorded_at)
+         VALUES ('s-plain', $1, 'Noted', 1, '{"n": 1}', '{}', $2::timestamptz)
+         RETURNING hash, transaction_id::text = pg_current_xact_id()::text AS own`,
+        [version, recordedAt],
+      );
+    const now = new Date().toISOString();
+    // Backdated, dated ahead, or leaving a gap in the stream: refused by the guard.
+    await expect(insert(1, '2025-01-01T00:00:00Z')).rejects.toMatchObject({ code: 'TA003' });
+    await expect(insert(1, '2099-01-01T00:00:00Z')).rejects.toMatchObject({ code: 'TA003' });
+    await expect(insert(2, now)).rejects.toMatchObject({ code: 'TA002' });
+    await expect(insert(0, now)).rejects.toMatchObject({ code: 'TA002' });
+    const { rows } = await insert(1, now);
+    expect(rows[0].own).toBe(true);
+    const store = new PostgresEventStore(app);
+    expect(await store.verifyStream('s-plain')).toMatchObject({
+      valid: true,
+      version: 1,
+      head: rows[0].hash,
+    });
+  });
 });

@@ -20,7 +20,8 @@ describe('migrations', () => {
     const dataSource = createDataSource(db.url, { poolSize: 2 });
     await dataSource.initialize();
     try {
-      await dataSource.undoLastMigration({ transaction: 'each' });
+      await dataSource.undoLastMigration({ transaction: 'each' }); // the guarded events
+      await dataSource.undoLastMigration({ transaction: 'each' }); // the lean append
       const { rows } = await db.pool.query(
         'SELECT stream_id, version, head_hash FROM streams ORDER BY stream_id',
       );
@@ -35,7 +36,10 @@ describe('migrations', () => {
       );
       expect(appended[0].stream_version).toBe(3);
 
-      expect(await migrate(dataSource)).toEqual(['LeanAppend1764000000005']);
+      expect(await migrate(dataSource)).toEqual([
+        'LeanAppend1764000000005',
+        'GuardedEvents1764000000006',
+      ]);
       await store.append('s-b', 3, [{ type: 'Counted', data: { n: 4 } }]);
       expect(await store.verifyStream('s-b')).toMatchObject({ valid: true, version: 4 });
       const { rows: left } = await db.pool.query(

@@ -1,6 +1,7 @@
-import { PostgresEventStore } from '@tally/event-store';
+import { PostgresEventStore, RebuildInProgressError } from '@tally/event-store';
 import { REPORTS_EVENT_STORE } from '@tally/reports';
-import { PG_POOL } from '../src/database/database.module';
+import { Pool } from 'pg';
+import { OWNER_POOL, PG_POOL } from '../src/database/database.module';
 import { projectionRegistry, rebuildByName } from '../src/operations/projection-registry';
 import { ProjectionsService } from '../src/operations/projections.service';
 import { TestApp, bearer, createTestApp } from './support/test-app';
@@ -49,7 +50,7 @@ describe('projections: rebuilds, status and totals as of any time', () => {
     names: string | string[],
     options: Parameters<typeof rebuildByName>[3],
     store = eventStore(),
-  ) => rebuildByName(t.app.get(PG_POOL), store, names, options);
+  ) => rebuildByName(t.app.get(OWNER_POOL), store, names, options);
 
   async function eventCount(): Promise<number> {
     const { rows } = await t.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
@@ -310,10 +311,11 @@ describe('projections: rebuilds, status and totals as of any time', () => {
       rebuild('report_revisions', { batchSize: 5, signal: controller.signal }, counting),
     ).rejects.toThrow();
     expect(await checksums()).toEqual(before);
+    // What the stopped run built is gone with it: no schema of a run is left.
     const { rows } = await t.db.pool.query(
-      "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'rebuild_report_revisions'",
+      "SELECT count(*)::int AS n FROM pg_namespace WHERE nspname ~ '^(rebuild|retired)_'",
     );
-    expect(rows[0].n).toBe(1);
+    expect(rows[0].n).toBe(0);
     const listed = await t
       .http()
       .get('/reports')
@@ -364,5 +366,85 @@ describe('projections: rebuilds, status and totals as of any time', () => {
     expect(resumed.body.error).toBeUndefined();
     await caughtUp();
     expect(await totals()).toEqual({ min: 4, max: 4 });
+  });
+
+  it('rebuilds one at a time: a second, here or in another process, is told a rebuild runs', async () => {
+    // Another process (an instance, the CLI) holding the rebuild lock.
+    const other = await t.db.pool.connect();
+    try {
+      await other.query('SELECT pg_advisory_lock(7461637002)');
+      const refused = await t
+        .http()
+        .post('/projections/report_current/rebuild')
+        .set('Authorization', bearer('admin'))
+        .expect(409);
+      expect(refused.body).toMatchObject({
+        type: 'urn:tally:problem:rebuild_in_progress',
+        detail: expect.stringContaining('already running'),
+      });
+      await expect(rebuild('figure_history', {})).rejects.toThrow(RebuildInProgressError);
+    } finally {
+      await other.query('SELECT pg_advisory_unlock(7461637002)');
+      other.release();
+    }
+    // Two at once in this process: one runs, the other is refused; the tables end as they were.
+    const before = await checksums();
+    const outcomes = await Promise.allSettled([
+      rebuild('report_revisions', { batchSize: 5 }),
+      rebuild('report_revisions', { batchSize: 5 }),
+    ]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({
+      reason: expect.any(RebuildInProgressError),
+    });
+    expect(await checksums()).toEqual(before);
+  });
+
+  it('swaps in tables with the live ones names, owner and grants: the serving role still writes', async () => {
+    const rights = async () =>
+      (
+        await t.db.pool.query(
+          `SELECT c.relname, pg_get_userbyid(c.relowner) AS owner, c.relacl::text AS acl,
+                  (SELECT array_agg(i.relname::text ORDER BY i.relname)
+                     FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+                    WHERE x.indrelid = c.oid) AS indexes,
+                  (SELECT array_agg(conname::text ORDER BY conname)
+                     FROM pg_constraint WHERE conrelid = c.oid) AS constraints
+             FROM pg_class c
+            WHERE c.relnamespace = 'public'::regnamespace AND c.relname = ANY($1)
+            ORDER BY c.relname`,
+          [TABLES],
+        )
+      ).rows;
+    const before = await rights();
+    expect(before.map((row) => row.acl).every((acl) => /tally_app_/.test(acl))).toBe(true);
+    await rebuild(
+      projectionRegistry().map((entry) => entry.projection.name),
+      {},
+    );
+    expect(await rights()).toEqual(before);
+    const { rows } = await t.app.get(PG_POOL).query('SELECT current_user AS user');
+    expect(rows[0].user).toMatch(/^tally_app_/);
+    const filed = await post('/reports', {
+      title: 'written after a rebuild',
+      figures: [{ measure: 'killed', value: 2 }],
+    }).expect(201);
+    await post(`/reports/${filed.body.id}/revisions`, {
+      reason: 'more',
+      figures: [{ measure: 'killed', value: 3 }],
+    }).expect(201);
+    await t
+      .http()
+      .get(`/reports/${filed.body.id}/figures/killed/history`)
+      .set('Authorization', bearer('reader'))
+      .expect(200);
+  });
+
+  it('rebuilds over the owner connections, which no statement timeout binds', async () => {
+    const timeout = async (pool: Pool) =>
+      (await pool.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0]
+        .statement_timeout;
+    expect(await timeout(t.app.get(OWNER_POOL))).toBe('0');
+    expect(await timeout(t.app.get(PG_POOL))).not.toBe('0');
   });
 });

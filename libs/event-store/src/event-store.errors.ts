@@ -22,3 +22,12 @@ export class CommandReplayMismatchError extends EventStoreError {
     super(`command ${commandId} was already appended with other content`);
   }
 }
+
+/** Another rebuild holds the rebuild lock, in this process or another (a server, the CLI). */
+export class RebuildInProgressError extends EventStoreError {
+  readonly code = 'rebuild_in_progress';
+
+  constructor() {
+    super('a rebuild is already running (in this or another instance, or the CLI); try later');
+  }
+}

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { PostgresEventStore } from './event-store';
+import { RebuildInProgressError } from './event-store.errors';
 import { Checkpoint, ReadAllResult, RecordedEvent, StreamPosition } from './event-store.types';
 import { assertPlainIdentifier } from './sql-identifier';
 import { inTransaction } from './transaction';
@@ -46,9 +48,14 @@ export interface RebuildOptions {
   readonly batchSize?: number;
   /** Aborting stops the rebuild between batches; the live tables stay as they were. */
   readonly signal?: AbortSignal;
-  /** True for a projection whose checkpoint lives in `projections` (an async one). */
-  readonly async?: boolean;
+  /** Called once the rebuild holds the lock, so that a caller may answer before it ends. */
+  readonly onStarted?: () => void;
 }
+
+/** Arbitrary but fixed: one rebuild at a time across every process on the database. */
+const REBUILD_LOCK = 7_461_637_002;
+/** What a run names its schemas: `rebuild_<projection>_<run>`, `retired_<projection>_<run>`. */
+const RUN_SCHEMA = '^(rebuild|retired)_[a-z0-9_]+$';
 
 export interface RebuildResult {
   /** How many events of the log the rebuild read (those some projection handles). */
@@ -56,41 +63,77 @@ export interface RebuildResult {
   readonly checkpoint: Checkpoint | null;
 }
 
-/** Rebuilds one projection; see `rebuildProjections`. */
-export function rebuildProjection(
-  pool: Pool,
-  store: PostgresEventStore,
-  projection: RebuildableProjection,
-  options: RebuildOptions = {},
-): Promise<RebuildResult> {
-  return rebuildProjections(pool, store, [{ projection, async: options.async }], options);
-}
-
 /**
- * Blue/green: builds the projections' tables afresh, each in a schema of its own, from every
- * event, page by page (never the whole log in memory): each page is read once, while the one
+ * Blue/green: builds the projections' tables afresh, each in a schema of its own for this run,
+ * from every event, page by page (never the whole log in memory): each page is read once, while the one
  * before it is applied, and applied to every projection at once, each in its own transaction.
  * When every projection has a `loader`, the log up to its head is read stream by stream and
  * loaded into tables with no index at all, which are built once full; otherwise it is read in
  * commit order and applied with the projections' own `apply`.
  * Then, with appends paused for a moment, it catches up to the head and moves the new tables into
- * `public` in one transaction. Until that commit the live tables keep answering and taking
- * inline writes; a rebuild stopped before it leaves them untouched, and the next one starts over.
+ * `public` in one transaction, with the live tables' index and constraint names, owner and grants.
+ * Until that commit the live tables keep answering and taking inline writes; a rebuild stopped
+ * before it leaves them untouched, and the next one starts over.
+ *
+ * One rebuild runs at a time on a database: it holds an advisory lock from start to end, and a
+ * second one, from this process or another, fails at once with `RebuildInProgressError`. `pool`
+ * must be the owner's (it creates schemas and moves tables), with no statement timeout.
  */
 export async function rebuildProjections(
   pool: Pool,
   store: PostgresEventStore,
   targets: readonly RebuildTarget[],
-  options: Omit<RebuildOptions, 'async'> = {},
+  options: RebuildOptions = {},
 ): Promise<RebuildResult> {
   for (const { projection } of targets) {
     for (const name of [projection.name, ...projection.tables]) {
       assertPlainIdentifier(name);
     }
   }
+  const lock = await pool.connect();
+  try {
+    const { rows } = await lock.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock($1) AS locked',
+      [REBUILD_LOCK],
+    );
+    if (!rows[0].locked) throw new RebuildInProgressError();
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  const run = randomBytes(4).toString('hex');
+  try {
+    options.onStarted?.();
+    // Whatever an earlier run left when it was stopped: no other run can be using it now.
+    const { rows: left } = await lock.query<{ schema: string }>(
+      'SELECT nspname AS schema FROM pg_namespace WHERE nspname ~ $1',
+      [RUN_SCHEMA],
+    );
+    for (const { schema } of left) await lock.query(`DROP SCHEMA ${schema} CASCADE`);
+    return await rebuildRun(pool, store, targets, options, run);
+  } catch (error) {
+    for (const { projection } of targets) {
+      await lock
+        .query(`DROP SCHEMA IF EXISTS rebuild_${projection.name}_${run} CASCADE`)
+        .catch(() => undefined);
+    }
+    throw error;
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [REBUILD_LOCK]).catch(() => undefined);
+    lock.release();
+  }
+}
+
+async function rebuildRun(
+  pool: Pool,
+  store: PostgresEventStore,
+  targets: readonly RebuildTarget[],
+  options: RebuildOptions,
+  run: string,
+): Promise<RebuildResult> {
   const batchSize = options.batchSize ?? 2000;
   const types = [...new Set(targets.flatMap((t) => t.projection.handles))];
-  const building = (p: RebuildableProjection) => `rebuild_${p.name}`;
+  const building = (p: RebuildableProjection) => `rebuild_${p.name}_${run}`;
   const pass = {};
   const loaders = targets.every((t) => t.projection.loader)
     ? new Map(targets.map(({ projection }) => [projection, projection.loader!(pass)]))
@@ -98,27 +141,36 @@ export async function rebuildProjections(
 
   // Indexes are built once the tables are full, not row by row: those no constraint needs
   // always, those of keys too when nothing reads the tables while they fill.
+  // The live tables' indexes and constraints, under their own names, on the building copies:
+  // built once the tables are full, not row by row (those of keys at once when the projection
+  // reads its rows while they fill).
   const deferred: string[] = [];
   await inTransaction(pool, async (tx) => {
     for (const { projection } of targets) {
-      await tx.query(`DROP SCHEMA IF EXISTS ${building(projection)} CASCADE`);
       await tx.query(`CREATE SCHEMA ${building(projection)}`);
       for (const table of projection.tables) {
         const copy = `${building(projection)}.${table}`;
-        await tx.query(`CREATE TABLE ${copy} (LIKE public.${table} INCLUDING ALL)`);
-        deferred.push(...(await dropIndexes(tx, copy, loaders !== null)));
+        await tx.query(
+          `CREATE TABLE ${copy} (LIKE public.${table} INCLUDING ALL EXCLUDING INDEXES)`,
+        );
+        for (const index of await indexesOf(tx, `public.${table}`, copy)) {
+          if (loaders === null && index.constraint) await tx.query(index.definition);
+          else deferred.push(index.definition);
+        }
       }
     }
   });
 
-  // The search path goes with the transaction: one round trip with its BEGIN. Nothing depends on
-  // a building table until the swap, whose commit is synchronous and so flushes every page
-  // written before it: a page's commit need not wait for the disk.
+  // The search path goes with the transaction: one round trip with its BEGIN. It holds this run's
+  // schema alone, so that a projection's unqualified names resolve there and nowhere else: never
+  // to a live table. Nothing depends on a building table until the swap, whose commit is
+  // synchronous and so flushes every page written before it: a page's commit need not wait for
+  // the disk.
   const inBuilding = (projection: RebuildableProjection, work: LoaderWrite) =>
     inTransaction(
       pool,
       work,
-      `SET LOCAL search_path = ${building(projection)}, public; SET LOCAL synchronous_commit = off`,
+      `SET LOCAL search_path = ${building(projection)}; SET LOCAL synchronous_commit = off`,
     );
   const applyTo = (tx: PoolClient, projection: RebuildableProjection, events: RecordedEvent[]) =>
     withSearchPath(tx, building(projection), () => projection.apply(tx, events));
@@ -181,12 +233,12 @@ export async function rebuildProjections(
       checkpoint = { transactionId: last.transactionId, globalPosition: last.globalPosition };
     }
     for (const { projection } of targets) {
-      const retired = `retired_${projection.name}`;
-      await tx.query(`DROP SCHEMA IF EXISTS ${retired} CASCADE`);
+      const retired = `retired_${projection.name}_${run}`;
       await tx.query(`CREATE SCHEMA ${retired}`);
       for (const table of projection.tables) {
         await tx.query(`ALTER TABLE public.${table} SET SCHEMA ${retired}`);
         await tx.query(`ALTER TABLE ${building(projection)}.${table} SET SCHEMA public`);
+        await keepRights(tx, `${retired}.${table}`, `public.${table}`);
       }
       await tx.query(`DROP SCHEMA ${retired} CASCADE`);
       await tx.query(`DROP SCHEMA ${building(projection)}`);
@@ -269,29 +321,48 @@ async function fillStreamByStream(
 }
 
 /**
- * Drops the table's indexes, all of them or those that back no constraint; returns how to build
- * them (and their constraints) again.
+ * The indexes of `live`, each as the statement that builds it, under the same name, on `copy`:
+ * a constraint's (primary key, unique) as an ADD CONSTRAINT, the others as a CREATE INDEX.
  */
-async function dropIndexes(tx: PoolClient, table: string, keysToo: boolean): Promise<string[]> {
-  const { rows } = await tx.query<{ name: string; definition: string; constraint: string | null }>(
-    `SELECT i.indexrelid::regclass::text AS name,
-            coalesce('ALTER TABLE ' || $1 || ' ADD CONSTRAINT ' || quote_ident(c.conname) || ' '
-                       || pg_get_constraintdef(c.oid),
-                     pg_get_indexdef(i.indexrelid)) AS definition,
-            quote_ident(c.conname) AS constraint
+async function indexesOf(
+  tx: PoolClient,
+  live: string,
+  copy: string,
+): Promise<{ definition: string; constraint: boolean }[]> {
+  const { rows } = await tx.query<{ definition: string; constraint: boolean }>(
+    `SELECT CASE WHEN c.oid IS NULL
+                 THEN regexp_replace(pg_get_indexdef(i.indexrelid), ' ON \\S+ USING ',
+                                     ' ON ' || $2 || ' USING ')
+                 ELSE 'ALTER TABLE ' || $2 || ' ADD CONSTRAINT ' || quote_ident(c.conname) || ' '
+                        || pg_get_constraintdef(c.oid) END AS definition,
+            c.oid IS NOT NULL AS constraint
        FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid
+        AND c.conrelid = i.indrelid
       WHERE i.indrelid = $1::regclass`,
-    [table],
+    [live, copy],
   );
-  const dropped = rows.filter((row) => keysToo || row.constraint === null);
-  for (const { name, constraint } of dropped) {
-    await tx.query(
-      constraint === null
-        ? `DROP INDEX ${name}`
-        : `ALTER TABLE ${table} DROP CONSTRAINT ${constraint}`,
-    );
-  }
-  return dropped.map((row) => row.definition);
+  return rows;
+}
+
+/**
+ * Gives the swapped-in table what the retired one had beside its rows: its owner and every grant
+ * (the serving role's among them), so that a rebuild changes no one's rights.
+ */
+async function keepRights(tx: PoolClient, retired: string, table: string): Promise<void> {
+  const { rows } = await tx.query<{ statement: string }>(
+    `SELECT format('ALTER TABLE %s OWNER TO %I', $2::text, pg_get_userbyid(old.relowner))
+              AS statement
+       FROM pg_class old, pg_class new
+      WHERE old.oid = $1::regclass AND new.oid = $2::regclass AND old.relowner <> new.relowner
+     UNION ALL
+     SELECT format('GRANT %s ON %s TO %s', a.privilege_type, $2::text,
+                   CASE WHEN a.grantee = 0 THEN 'PUBLIC'
+                        ELSE quote_ident(pg_get_userbyid(a.grantee)) END)
+       FROM pg_class old, aclexplode(old.relacl) a
+      WHERE old.oid = $1::regclass AND a.grantee <> old.relowner`,
+    [retired, table],
+  );
+  for (const { statement } of rows) await tx.query(statement);
 }
 
 /** Runs `work` with the projection's unqualified table names resolving to its building copy. */
@@ -300,7 +371,7 @@ async function withSearchPath(
   schema: string,
   work: () => Promise<void>,
 ): Promise<void> {
-  await tx.query(`SET LOCAL search_path = ${schema}, public`);
+  await tx.query(`SET LOCAL search_path = ${schema}`);
   await work();
   await tx.query('SET LOCAL search_path = public');
 }

@@ -14,6 +14,11 @@ export interface TallyConfig {
   readonly port: number;
   /** Unset: an embedded PostgreSQL under `dataDir`. */
   readonly databaseUrl: string | null;
+  /**
+   * The owner, who migrates and rebuilds; `databaseUrl` is then the role that serves. Unset:
+   * `databaseUrl` is the owner, and the server serves through a restricted role it manages.
+   */
+  readonly migrationDatabaseUrl: string | null;
   readonly dataDir: string;
   readonly apiKeys: readonly ApiKey[];
   /** True when no key was configured and one admin key was generated for this run. */
@@ -38,6 +43,17 @@ export function loadConfig(
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
+  const migrationDatabaseUrl = nonEmpty(env.TALLY_MIGRATION_DATABASE_URL);
+  if (migrationDatabaseUrl !== null && !/^postgres(ql)?:\/\//.test(migrationDatabaseUrl)) {
+    throw new ConfigError(
+      'TALLY_MIGRATION_DATABASE_URL must be a postgres:// or postgresql:// URL',
+    );
+  }
+  if (migrationDatabaseUrl !== null && databaseUrl === null) {
+    throw new ConfigError(
+      'TALLY_MIGRATION_DATABASE_URL needs DATABASE_URL, the role to serve with',
+    );
+  }
   const keysText = nonEmpty(env.TALLY_API_KEYS);
   if (keysText === null && databaseUrl !== null && purpose === 'server') {
     throw new ConfigError(
@@ -48,6 +64,7 @@ export function loadConfig(
   return {
     port: integer(env, 'PORT', 3000, 0, 65_535),
     databaseUrl,
+    migrationDatabaseUrl,
     dataDir: resolve(nonEmpty(env.TALLY_DATA_DIR) ?? '.tally'),
     apiKeys,
     generatedKey: keysText === null,

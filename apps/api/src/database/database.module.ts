@@ -2,11 +2,20 @@ import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@n
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { createDataSource, migrate, poolOf } from './data-source';
+import { prepareServingRole } from './serving-role';
 
 export const PG_POOL = Symbol('PG_POOL');
+/**
+ * The owner's connections, for what only the owner may do and no request reaches: rebuilding
+ * read models (new tables, a swap). Bound by no statement timeout: a rebuild takes its time.
+ */
+export const OWNER_POOL = Symbol('OWNER_POOL');
 
 export interface DatabaseOptions {
+  /** `DATABASE_URL`: the owner, unless `migrationUrl` is given; then the role to serve with. */
   readonly url: string;
+  /** `TALLY_MIGRATION_DATABASE_URL`: the owner, when `url` is not. */
+  readonly migrationUrl?: string | null;
   readonly migrate: boolean;
   readonly poolSize?: number;
   readonly statementTimeoutMs?: number;
@@ -15,7 +24,10 @@ export interface DatabaseOptions {
 @Global()
 @Module({})
 export class DatabaseModule implements OnApplicationShutdown {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(OWNER_POOL) private readonly ownerPool: Pool,
+  ) {}
 
   static forRoot(options: DatabaseOptions): DynamicModule {
     return {
@@ -24,8 +36,9 @@ export class DatabaseModule implements OnApplicationShutdown {
         {
           provide: DataSource,
           useFactory: async () => {
+            const ownerUrl = options.migrationUrl ?? options.url;
             if (options.migrate) {
-              const migrator = createDataSource(options.url, { poolSize: 2 });
+              const migrator = createDataSource(ownerUrl, { poolSize: 2 });
               await migrator.initialize();
               try {
                 await migrate(migrator);
@@ -33,7 +46,12 @@ export class DatabaseModule implements OnApplicationShutdown {
                 await migrator.destroy();
               }
             }
-            const dataSource = createDataSource(options.url, {
+            // Requests are served through a role that may read and append, never rewrite events.
+            const serving = await prepareServingRole(
+              ownerUrl,
+              options.migrationUrl ? options.url : null,
+            );
+            const dataSource = createDataSource(serving.url, {
               poolSize: options.poolSize,
               statementTimeoutMs: options.statementTimeoutMs ?? 30_000,
             });
@@ -46,12 +64,26 @@ export class DatabaseModule implements OnApplicationShutdown {
           },
         },
         { provide: PG_POOL, useFactory: (ds: DataSource) => poolOf(ds), inject: [DataSource] },
+        {
+          provide: OWNER_POOL,
+          useFactory: () => {
+            const pool = new Pool({
+              connectionString: options.migrationUrl ?? options.url,
+              max: 3,
+              application_name: 'tally-owner',
+              keepAlive: true,
+            });
+            pool.on('error', () => undefined); // an idle connection lost: the pool replaces it
+            return pool;
+          },
+        },
       ],
-      exports: [DataSource, PG_POOL],
+      exports: [DataSource, PG_POOL, OWNER_POOL],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.ownerPool.end();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }

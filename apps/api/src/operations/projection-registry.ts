@@ -1,4 +1,5 @@
 import {
+  RebuildOptions,
   Checkpoint,
   PostgresEventStore,
   RebuildableProjection,
@@ -84,7 +85,7 @@ export async function rebuildByName(
   pool: Pool,
   store: PostgresEventStore,
   names: string | readonly string[],
-  options: { signal?: AbortSignal; batchSize?: number } = {},
+  options: RebuildOptions = {},
 ) {
   const entries = projectionRegistry();
   const targets = (typeof names === 'string' ? [names] : names).map((name) => {

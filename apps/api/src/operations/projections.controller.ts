@@ -63,10 +63,14 @@ export class ProjectionsController {
   @Post(':name/rebuild')
   @HttpCode(202)
   @RequiresRole('admin')
-  @ApiAcceptedResponse({ description: 'The rebuild has started; see GET /projections.' })
+  @ApiAcceptedResponse({
+    description:
+      'The rebuild has started; see GET /projections. 409 while another rebuild runs, in this ' +
+      'or another instance or the CLI.',
+  })
   @ApiErrors(401, 403, 404, 409)
-  rebuild(@Param('name') name: string) {
-    this.projections.startRebuild(name);
+  async rebuild(@Param('name') name: string) {
+    await this.projections.startRebuild(name);
     return { name, status: 'rebuilding' };
   }
 }

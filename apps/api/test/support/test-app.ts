@@ -22,6 +22,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<TallyConfig> 
   return {
     port: 0,
     databaseUrl,
+    migrationDatabaseUrl: null,
     dataDir: '/nonexistent',
     apiKeys: [],
     generatedKey: false,

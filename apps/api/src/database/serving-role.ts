@@ -1,0 +1,108 @@
+import { createHash, createHmac } from 'node:crypto';
+import { Client } from 'pg';
+
+/** The server cannot serve through the role it was given; the message is the line to print. */
+export class ServingRoleRefused extends Error {}
+
+/**
+ * The role the server manages on a database whose owner it was given alone (no
+ * `TALLY_MIGRATION_DATABASE_URL`): one per database, since roles belong to the whole cluster.
+ */
+export function managedRoleName(database: string): string {
+  return `tally_app_${createHash('sha256').update(database).digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * Makes the role that serves requests ready, through the owner's connection, and returns the URL
+ * to serve with. With `servingUrl` (the operator's own role), it grants that role what serving
+ * needs and checks it has nothing more on the events; without, it creates or updates the managed
+ * role, whose password every instance derives alike from the owner's URL (so instances starting
+ * together agree, and nobody without the owner's URL knows it).
+ */
+export async function prepareServingRole(
+  ownerUrl: string,
+  servingUrl: string | null,
+): Promise<{ url: string; role: string }> {
+  const owner = new Client({ connectionString: ownerUrl, application_name: 'tally-migrate' });
+  await owner.connect();
+  try {
+    if (servingUrl !== null) {
+      const role = decodeURIComponent(new URL(servingUrl).username);
+      await owner.query('SELECT grant_app_role($1)', [role]);
+      await refuseIfItCanRewrite(owner, role);
+      return { url: servingUrl, role };
+    }
+    const { rows } = await owner.query<{ database: string }>(
+      'SELECT current_database() AS database',
+    );
+    const role = managedRoleName(rows[0].database);
+    const password = createHmac('sha256', ownerUrl)
+      .update(`tally serving role ${role}`)
+      .digest('hex');
+    await ensureRole(owner, role, password);
+    await owner.query('SELECT grant_app_role($1)', [role]);
+    await refuseIfItCanRewrite(owner, role);
+    const url = new URL(ownerUrl);
+    url.username = role;
+    url.password = password;
+    return { url: url.toString(), role };
+  } finally {
+    await owner.end();
+  }
+}
+
+/** CREATE ROLE, or its password brought up to date; two instances may race to create it. */
+async function ensureRole(owner: Client, role: string, password: string): Promise<void> {
+  // Both are plain: [a-z0-9_] and hex.
+  const sql = `DO $$ BEGIN
+      CREATE ROLE ${role} LOGIN PASSWORD '${password}';
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN
+      ALTER ROLE ${role} LOGIN PASSWORD '${password}';
+    END $$`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await owner.query(sql);
+      return;
+    } catch (error) {
+      // "tuple concurrently updated": another instance changed the role at the same moment.
+      if ((error as { code?: string }).code !== 'XX000' || attempt >= 5) {
+        if ((error as { code?: string }).code === '42501') {
+          throw new ServingRoleRefused(
+            'DATABASE_URL may not create roles, so the server cannot serve through a restricted ' +
+              'one; set TALLY_MIGRATION_DATABASE_URL to the owner and DATABASE_URL to a role ' +
+              'for serving',
+          );
+        }
+        throw error;
+      }
+    }
+  }
+}
+
+/** Refuses a serving role that could alter, truncate or bypass the events' guards. */
+async function refuseIfItCanRewrite(owner: Client, role: string): Promise<void> {
+  const { rows } = await owner.query<{ rights: string[] }>(
+    `SELECT array_remove(ARRAY[
+        CASE WHEN r.rolsuper THEN 'is a superuser' END,
+        CASE WHEN pg_has_role(r.oid, c.relowner, 'USAGE') THEN 'owns the events table' END,
+        CASE WHEN has_table_privilege(r.oid, c.oid, 'UPDATE') THEN 'may UPDATE events' END,
+        CASE WHEN has_table_privilege(r.oid, c.oid, 'DELETE') THEN 'may DELETE events' END,
+        CASE WHEN has_table_privilege(r.oid, c.oid, 'TRUNCATE') THEN 'may TRUNCATE events' END,
+        CASE WHEN has_table_privilege(r.oid, c.oid, 'TRIGGER') THEN 'may add triggers' END,
+        CASE WHEN has_column_privilege(r.oid, c.oid, 'hash', 'INSERT')
+               OR has_column_privilege(r.oid, c.oid, 'transaction_id', 'INSERT')
+               OR has_column_privilege(r.oid, c.oid, 'global_position', 'INSERT')
+             THEN 'may choose an event''s hash, transaction or position' END
+      ], NULL) AS rights
+       FROM pg_roles r, pg_class c
+      WHERE r.rolname = $1 AND c.oid = 'public.events'::regclass`,
+    [role],
+  );
+  const rights = rows[0]?.rights ?? ['does not exist'];
+  if (rights.length > 0) {
+    throw new ServingRoleRefused(
+      `the serving role ${role} ${rights.join(', ')}: serve through a role that may only ` +
+        'read and append (see TALLY_MIGRATION_DATABASE_URL)',
+    );
+  }
+}
