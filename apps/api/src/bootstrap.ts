@@ -39,6 +39,8 @@ export async function createApp(
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.use(refuseDeepBodies);
   app.disable('x-powered-by');
+  // The client address (write limits, logs) from X-Forwarded-For, only behind trusted proxies.
+  app.set('trust proxy', config.trustProxy);
   app.set('etag', false);
   app.use(helmet());
   if (config.corsOrigins.length > 0) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { ReportCommandRunner, seedExample } from '@tally/reports';
 import { createApp } from './bootstrap';
-import { ConfigError, TallyConfig, loadConfig } from './config/tally-config';
+import { ConfigError, TallyConfig, loadConfig, weakTokenWarnings } from './config/tally-config';
 import { PG_POOL } from './database/database.module';
 import { RunningPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
 
@@ -18,6 +18,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+
+  for (const warning of weakTokenWarnings(config)) console.warn(`tally: warning: ${warning}`);
 
   let embedded: RunningPostgres | null = null;
   let databaseUrl = config.databaseUrl;

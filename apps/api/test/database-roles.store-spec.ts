@@ -72,28 +72,40 @@ describe('the application role', () => {
     }
   });
 
-  it('appends through a plain INSERT only what the database chains and stamps itself', async () => {
-    const insert = (version: number, recordedAt: string) =>
+  it('appends through a plain INSERT only what the database hashes and stamps itself', async () => {
+    const insert = (stream: string, version: number, recordedAt: string, previous = '') =>
       app.query(
         `INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata,
-                             recorded_at)
-         VALUES ('s-plain', $1, 'Noted', 1, '{"n": 1}', '{}', $2::timestamptz)
+                             recorded_at, previous_hash)
+         VALUES ($1, $2, 'Noted', 1, '{"n": 1}', '{}', $3::timestamptz, $4)
          RETURNING hash, transaction_id::text = pg_current_xact_id()::text AS own`,
-        [version, recordedAt],
+        [stream, version, recordedAt, previous],
       );
-    const now = new Date().toISOString();
-    // Backdated, dated ahead, or leaving a gap in the stream: refused by the guard.
-    await expect(insert(1, '2025-01-01T00:00:00Z')).rejects.toMatchObject({ code: 'TA003' });
-    await expect(insert(1, '2099-01-01T00:00:00Z')).rejects.toMatchObject({ code: 'TA003' });
-    await expect(insert(2, now)).rejects.toMatchObject({ code: 'TA002' });
-    await expect(insert(0, now)).rejects.toMatchObject({ code: 'TA002' });
-    const { rows } = await insert(1, now);
+    const now = () => new Date().toISOString();
+    // Backdated or dated ahead: refused by the guard.
+    await expect(insert('s-plain', 1, '2025-01-01T00:00:00Z')).rejects.toMatchObject({
+      code: 'TA003',
+    });
+    await expect(insert('s-plain', 1, '2099-01-01T00:00:00Z')).rejects.toMatchObject({
+      code: 'TA003',
+    });
+    const { rows } = await insert('s-plain', 1, now());
     expect(rows[0].own).toBe(true);
     const store = new PostgresEventStore(app);
     expect(await store.verifyStream('s-plain')).toMatchObject({
       valid: true,
       version: 1,
       head: rows[0].hash,
+    });
+    // A link stated falsely, or a version skipped, is where the chain breaks.
+    await insert('s-plain', 2, now(), 'f'.repeat(64));
+    expect(await store.verifyStream('s-plain')).toMatchObject({ valid: false, brokenAt: 2 });
+    await insert('s-gap', 1, now());
+    await insert('s-gap', 3, now());
+    expect(await store.verifyStream('s-gap')).toMatchObject({
+      valid: false,
+      brokenAt: 2,
+      reason: 'event missing',
     });
   });
 });

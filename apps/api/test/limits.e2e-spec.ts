@@ -67,4 +67,34 @@ describe('write limits and security headers', () => {
     expect(response.headers['x-powered-by']).toBeUndefined();
     expect(response.headers['x-request-id']).toBeDefined();
   });
+
+  it('counts writes per client address from X-Forwarded-For only behind a trusted proxy', async () => {
+    const write = (app: TestApp, role: 'editor' | 'admin', from: string) =>
+      app
+        .http()
+        .post('/reports')
+        .set('Authorization', bearer(role))
+        .set('X-Forwarded-For', from)
+        .send({ title: `from ${from}` });
+    const proxied = await createTestApp({ writeLimit: 2, trustProxy: ['loopback'] });
+    try {
+      await write(proxied, 'editor', '203.0.113.7').expect(201);
+      await write(proxied, 'editor', '203.0.113.7').expect(201);
+      // Another key from the same client: that address is spent.
+      await write(proxied, 'admin', '203.0.113.7').expect(429);
+      // Another client behind the same proxy is not.
+      await write(proxied, 'admin', '198.51.100.9').expect(201);
+    } finally {
+      await proxied.close();
+    }
+    // Not trusted, the header is the client's own say: every request is the proxy's address.
+    const direct = await createTestApp({ writeLimit: 2 });
+    try {
+      await write(direct, 'editor', '203.0.113.7').expect(201);
+      await write(direct, 'editor', '198.51.100.1').expect(201);
+      await write(direct, 'admin', '198.51.100.2').expect(429);
+    } finally {
+      await direct.close();
+    }
+  });
 });

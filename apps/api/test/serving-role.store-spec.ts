@@ -59,6 +59,11 @@ describe('the serving role', () => {
     url.password = password;
     const serving = await prepareServingRole(db.url, url.toString());
     expect(serving.role).toBe(operatorRole);
+    // Given alone as DATABASE_URL, a role restricted so already serves as it is.
+    expect(await prepareServingRole(url.toString(), null)).toEqual({
+      url: url.toString(),
+      role: operatorRole,
+    });
     const client = new Client({ connectionString: serving.url });
     await client.connect();
     try {

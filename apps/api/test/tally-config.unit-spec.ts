@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../src/config/tally-config';
+import { ConfigError, loadConfig, weakTokenWarnings } from '../src/config/tally-config';
 
 describe('loadConfig', () => {
   it('defaults to the embedded database with one generated admin key', () => {
@@ -48,6 +48,17 @@ describe('loadConfig', () => {
     [{ PORT: 'eighty' }, /PORT must be an integer/],
     [{ TALLY_PUBLIC_READ: 'yes' }, /TALLY_PUBLIC_READ must be true or false/],
     [{ TALLY_CORS_ORIGINS: 'https://a.org/path' }, /TALLY_CORS_ORIGINS has/],
+    [{ TALLY_TRUST_PROXY: 'proxy.example' }, /TALLY_TRUST_PROXY has "proxy.example"/],
+    [{ TALLY_TRUST_PROXY: '10.0.0.0/33' }, /TALLY_TRUST_PROXY has "10.0.0.0\/33"/],
+    [{ TALLY_MIGRATION_DATABASE_URL: 'postgres://o@h/db' }, /needs DATABASE_URL/],
+    [
+      {
+        DATABASE_URL: 'postgres://u@h/db',
+        TALLY_MIGRATION_DATABASE_URL: 'mysql://o@h/db',
+        TALLY_API_KEYS: 'a:admin:12345678',
+      },
+      /TALLY_MIGRATION_DATABASE_URL must be a postgres/,
+    ],
   ])('refuses %j with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -57,5 +68,25 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }, 'tool').databaseUrl).toBe(
       'postgres://u@h/db',
     );
+  });
+
+  it('takes the proxies to trust for the client address', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TALLY_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TALLY_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TALLY_TRUST_PROXY: 'loopback, 10.0.0.0/8, ::1' }).trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      '::1',
+    ]);
+  });
+
+  it('warns of tokens shorter than 16 characters, and only of those', () => {
+    const config = loadConfig({
+      TALLY_API_KEYS: 'ana:editor:short-tok, bo:reader:a-long-enough-token',
+    });
+    expect(weakTokenWarnings(config)).toEqual([
+      'the token of API key "ana" has 9 characters; use 16 or more',
+    ]);
   });
 });

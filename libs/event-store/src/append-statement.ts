@@ -33,10 +33,10 @@ const HEAD = `
  * One event after the head `h`. The unique (stream_id, stream_version) is what enforces
  * concurrency: of two appends that read the same head, the second waits for the first and then
  * fails on the key. The database's `events_guard` trigger computes the hash (SHA-256 over lines of
- * text: the previous hash, '' for the first event, stream id, version, type, schema version, data
- * and metadata as PostgreSQL's canonical jsonb text, and the recorded time in ISO 8601 UTC with
- * milliseconds; `eventHash` recomputes the same in Node) and the transaction id: the appender
- * cannot choose them. Nothing is inserted when the head is not the expected version, or when the
+ * text: the previous hash, given here from the head and '' for the first event, stream id,
+ * version, type, schema version, data and metadata as PostgreSQL's canonical jsonb text, and the
+ * recorded time in ISO 8601 UTC with milliseconds; `eventHash` recomputes the same in Node) and
+ * the transaction id: the appender cannot choose them. Nothing is inserted when the head is not the expected version, or when the
  * recorded time (the store's clock) would come before the head's.
  *
  * $1 stream, $2 expected version (NULL: any), $3 type, $4 schema version, $5 data, $6 metadata,
@@ -44,8 +44,9 @@ const HEAD = `
  */
 const insertEvent = (head: string) => `
   INSERT INTO events AS e (stream_id, stream_version, type, schema_version, data, metadata,
-                           recorded_at)
-  SELECT $1::text, h.version + 1, $3::text, $4::integer, $5::jsonb, $6::jsonb, $7::timestamptz
+                           recorded_at, previous_hash)
+  SELECT $1::text, h.version + 1, $3::text, $4::integer, $5::jsonb, $6::jsonb, $7::timestamptz,
+         h.hash
     FROM ${head} h
    WHERE ($2::integer IS NULL OR h.version = $2::integer)
      AND (h.recorded_at IS NULL OR h.recorded_at <= $7::timestamptz)`;

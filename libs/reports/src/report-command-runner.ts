@@ -3,6 +3,7 @@ import {
   CommandReplayMismatchError,
   RecordedCommand,
   StreamVersionConflictError,
+  isLostRace,
 } from '@tally/event-store';
 import { createHash, randomInt } from 'node:crypto';
 import {
@@ -39,6 +40,7 @@ export interface RevisionOutcome {
 }
 
 const MAX_ATTEMPTS = 100;
+const MAX_LOST_RACES = 3;
 
 /**
  * The one way a command reaches the store: load, decide, append with the expected version.
@@ -64,6 +66,7 @@ export class ReportCommandRunner {
       if (earlier) return this.replay(reportId, commandId, context, earlier);
     }
     let fresh = false;
+    let lostRaces = 0;
     for (let attempt = 1; ; attempt++) {
       const { state, remembered } = await this.store.load(reportId, fresh);
       // A state this process remembers may be behind another's write: whatever it does not
@@ -132,6 +135,14 @@ export class ReportCommandRunner {
           report: after,
         };
       } catch (error) {
+        if (isLostRace(error)) {
+          // A deadlock or serialization failure: the statement wrote nothing; run it again a few
+          // times, then let it be a 503 the client may retry.
+          if (++lostRaces > MAX_LOST_RACES) throw error;
+          fresh = true;
+          await new Promise((resolve) => setTimeout(resolve, randomInt(1, 10 * lostRaces)));
+          continue;
+        }
         if (!(error instanceof StreamVersionConflictError)) throw error;
         fresh = true;
         if (context.expectedRevision !== undefined) {

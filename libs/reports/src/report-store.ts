@@ -7,8 +7,16 @@ import { asReportEvent, reportStreamId } from './report-stream';
 export const REPORTS_POOL = Symbol('REPORTS_POOL');
 export const REPORTS_EVENT_STORE = Symbol('REPORTS_EVENT_STORE');
 
-/** How many reports' states a process keeps from its own last writes. */
-const RECENT_STATES = 10_000;
+/**
+ * How much memory the states a process keeps from its own last writes may take: bounded by size,
+ * not count, since one report may hold 200 figures, 100 sources and a 20 000-character summary.
+ */
+export const RECENT_STATES_BYTES = 32 * 1024 * 1024;
+
+/** A state's weight in memory: its JSON text as UTF-16, which the objects take about as much as. */
+function weightOf(state: ReportState): number {
+  return JSON.stringify(state).length * 2;
+}
 
 /**
  * Loads a report's state for a command. First from the states this process recorded last (a
@@ -19,12 +27,19 @@ const RECENT_STATES = 10_000;
  */
 @Injectable()
 export class ReportStore {
-  private readonly recent = new Map<string, ReportState>();
+  /** Least recently written first, each with its weight. */
+  private readonly recent = new Map<string, { state: ReportState; bytes: number }>();
+  private recentBytes = 0;
 
   constructor(
     @Inject(REPORTS_POOL) private readonly pool: Pool,
     @Inject(REPORTS_EVENT_STORE) readonly events: PostgresEventStore,
   ) {}
+
+  /** What the kept states weigh, and how many there are. */
+  get kept(): { readonly states: number; readonly bytes: number } {
+    return { states: this.recent.size, bytes: this.recentBytes };
+  }
 
   /** `remembered`: the state came from this process's memory, and may be behind. */
   async load(
@@ -33,9 +48,9 @@ export class ReportStore {
   ): Promise<{ state: ReportState | null; remembered: boolean }> {
     if (!fresh) {
       const recent = this.recent.get(reportId);
-      if (recent) return { state: recent, remembered: true };
+      if (recent) return { state: recent.state, remembered: true };
     } else {
-      this.recent.delete(reportId);
+      this.forget(reportId);
     }
     return { state: await this.read(reportId, fresh), remembered: false };
   }
@@ -60,10 +75,20 @@ export class ReportStore {
 
   /** The state a command of this process has just recorded. */
   remember(state: ReportState): void {
-    this.recent.delete(state.id);
-    this.recent.set(state.id, state);
-    if (this.recent.size > RECENT_STATES) {
-      this.recent.delete(this.recent.keys().next().value!);
+    this.forget(state.id);
+    const bytes = weightOf(state);
+    if (bytes > RECENT_STATES_BYTES) return;
+    this.recent.set(state.id, { state, bytes });
+    this.recentBytes += bytes;
+    while (this.recentBytes > RECENT_STATES_BYTES) {
+      this.forget(this.recent.keys().next().value!);
     }
+  }
+
+  private forget(reportId: string): void {
+    const kept = this.recent.get(reportId);
+    if (!kept) return;
+    this.recent.delete(reportId);
+    this.recentBytes -= kept.bytes;
   }
 }

@@ -226,6 +226,42 @@ describe('decide', () => {
       expect(error.errors).toEqual([{ path: 'removeFigures[0]', message: 'no such figure' }]);
     });
 
+    it('cites at most 100 sources: a new one past them is refused, a known one still taken', () => {
+      const citing = (n: number): ReportEvent => ({
+        type: 'ReportRevised',
+        data: {
+          kind: 'update',
+          reason: 'another outlet',
+          reportedAt: null,
+          source: { url: `https://example.org/${n}` },
+          details: {},
+          figures: [],
+          removedFigures: [],
+        },
+      });
+      const full = given(filed, ...Array.from({ length: 99 }, (_, n) => citing(n)))!;
+      expect(full.sources).toHaveLength(100);
+      const error = rejection(
+        revise({
+          source: { url: 'https://example.org/new' },
+          figures: [{ measure: 'killed', value: 19 }],
+        }),
+        full,
+      ) as InvalidRevision;
+      expect(error.errors).toEqual([
+        { path: 'source', message: 'a report cites at most 100 sources' },
+      ]);
+      expect(
+        decide(
+          revise({
+            source: { url: 'https://example.org/5' },
+            figures: [{ measure: 'killed', value: 19 }],
+          }),
+          full,
+        ),
+      ).toHaveLength(1);
+    });
+
     it('takes no revision on a retracted report', () => {
       const retracted = given(filed, {
         type: 'ReportRetracted',
@@ -311,7 +347,36 @@ describe('evolve and diffReports', () => {
   });
 
   it('leaves out fields changed and changed back', () => {
-    const first = given(filed)!;
-    expect(diffReports(first, { ...first, revision: 3 })).toEqual([]);
+    const revised = (data: Partial<Extract<ReportEvent, { type: 'ReportRevised' }>['data']>) =>
+      ({
+        type: 'ReportRevised',
+        data: {
+          kind: 'update',
+          reason: 'r',
+          reportedAt: null,
+          source: null,
+          details: {},
+          figures: [],
+          removedFigures: [],
+          ...data,
+        },
+      }) as ReportEvent;
+    const events = [
+      filed,
+      revised({ details: { title: 'Strikes elsewhere' }, figures: [figure('killed', 23)] }),
+      revised({
+        details: { title: 'US airstrikes on 27 positions in Deir Ezzor', summary: 'toll rose' },
+        figures: [figure('killed', 18)],
+      }),
+    ];
+    const first = given(events[0])!;
+    const middle = given(...events.slice(0, 2))!;
+    const last = given(...events)!;
+    expect(diffReports(first, middle).map((change) => change.path)).toEqual([
+      'title',
+      'figures.killed',
+    ]);
+    // Title and toll went back to what they were: only the summary differs, net.
+    expect(diffReports(first, last)).toEqual([{ path: 'summary', from: null, to: 'toll rose' }]);
   });
 });

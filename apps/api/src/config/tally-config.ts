@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 import { ROLES, Role } from '@tally/http';
@@ -29,6 +30,11 @@ export interface TallyConfig {
   readonly migrate: boolean;
   /** Origins allowed to call the API from a browser; none unless configured. */
   readonly corsOrigins: readonly string[];
+  /**
+   * Which proxies to believe about the client's address (`X-Forwarded-For`), as Express's
+   * `trust proxy` takes it: false (none), true (any), a hop count, or addresses and ranges.
+   */
+  readonly trustProxy: boolean | number | readonly string[];
 }
 
 /** A configuration the server cannot start with; its message is the one line to print. */
@@ -73,7 +79,45 @@ export function loadConfig(
     writeLimit: integer(env, 'TALLY_WRITE_LIMIT', 600, 0, 1_000_000),
     migrate: boolean(env, 'TALLY_MIGRATE', true),
     corsOrigins: origins(env.TALLY_CORS_ORIGINS),
+    trustProxy: trustProxy(env.TALLY_TRUST_PROXY),
   };
+}
+
+/** Tokens short enough to guess: each a line to warn with at start. */
+export function weakTokenWarnings(config: Pick<TallyConfig, 'apiKeys'>): string[] {
+  return config.apiKeys
+    .filter((key) => key.token.length < STRONG_TOKEN_LENGTH)
+    .map(
+      (key) =>
+        `the token of API key "${key.name}" has ${key.token.length} characters; ` +
+        `use ${STRONG_TOKEN_LENGTH} or more`,
+    );
+}
+
+const STRONG_TOKEN_LENGTH = 16;
+
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function trustProxy(text: string | undefined): boolean | number | string[] {
+  const value = nonEmpty(text);
+  if (value === null || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address, prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const validPrefix =
+      prefix === undefined ||
+      (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (!NAMED_RANGES.has(entry) && (family === 0 || !validPrefix || rest.length > 0)) {
+      throw new ConfigError(
+        `TALLY_TRUST_PROXY has "${entry}"; use true, false, a hop count, or addresses ` +
+          '(10.0.0.1, 10.0.0.0/8, loopback)',
+      );
+    }
+  }
+  return entries;
 }
 
 export function parseApiKeys(text: string): ApiKey[] {

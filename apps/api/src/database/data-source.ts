@@ -8,6 +8,9 @@ export interface DataSourceOptions {
   readonly statementTimeoutMs?: number;
 }
 
+const CONNECT_TIMEOUT_MS = 5_000;
+const IDLE_IN_TRANSACTION_MS = 60_000;
+
 export function createDataSource(url: string, options: DataSourceOptions = {}): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -18,7 +21,19 @@ export function createDataSource(url: string, options: DataSourceOptions = {}): 
     extra: {
       max: options.poolSize ?? 20,
       application_name: 'tally',
-      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+      // A database that does not answer is a 503 in seconds, not a request hanging for ever.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      // A transaction left open by a client that died holds its locks no longer than this.
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
+      ...(options.statementTimeoutMs
+        ? {
+            statement_timeout: options.statementTimeoutMs,
+            // The client gives up a little after the server would have: a lost connection too.
+            query_timeout: options.statementTimeoutMs + 5_000,
+          }
+        : {}),
     },
   });
 }

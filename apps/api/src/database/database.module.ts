@@ -1,4 +1,11 @@
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { createDataSource, migrate, poolOf } from './data-source';
@@ -50,6 +57,9 @@ export class DatabaseModule implements OnApplicationShutdown {
             const serving = await prepareServingRole(
               ownerUrl,
               options.migrationUrl ? options.url : null,
+            );
+            new Logger('database').log(
+              `serving requests as role ${serving.role}: it may read and append, never rewrite events`,
             );
             const dataSource = createDataSource(serving.url, {
               poolSize: options.poolSize,

@@ -32,9 +32,13 @@ export async function prepareServingRole(
       await refuseIfItCanRewrite(owner, role);
       return { url: servingUrl, role };
     }
-    const { rows } = await owner.query<{ database: string }>(
-      'SELECT current_database() AS database',
+    const { rows } = await owner.query<{ database: string; user: string }>(
+      'SELECT current_database() AS database, current_user AS user',
     );
+    // A DATABASE_URL that is already a restricted role (granted with grant_app_role) serves as is.
+    if ((await rightsToRewrite(owner, rows[0].user)).length === 0) {
+      return { url: ownerUrl, role: rows[0].user };
+    }
     const role = managedRoleName(rows[0].database);
     const password = createHmac('sha256', ownerUrl)
       .update(`tally serving role ${role}`)
@@ -81,6 +85,17 @@ async function ensureRole(owner: Client, role: string, password: string): Promis
 
 /** Refuses a serving role that could alter, truncate or bypass the events' guards. */
 async function refuseIfItCanRewrite(owner: Client, role: string): Promise<void> {
+  const rights = await rightsToRewrite(owner, role);
+  if (rights.length > 0) {
+    throw new ServingRoleRefused(
+      `the serving role ${role} ${rights.join(', ')}: serve through a role that may only ` +
+        'read and append (see TALLY_MIGRATION_DATABASE_URL)',
+    );
+  }
+}
+
+/** What `role` could do to the events beyond reading and appending; none is the aim. */
+async function rightsToRewrite(owner: Client, role: string): Promise<string[]> {
   const { rows } = await owner.query<{ rights: string[] }>(
     `SELECT array_remove(ARRAY[
         CASE WHEN r.rolsuper THEN 'is a superuser' END,
@@ -98,11 +113,5 @@ async function refuseIfItCanRewrite(owner: Client, role: string): Promise<void> 
       WHERE r.rolname = $1 AND c.oid = 'public.events'::regclass`,
     [role],
   );
-  const rights = rows[0]?.rights ?? ['does not exist'];
-  if (rights.length > 0) {
-    throw new ServingRoleRefused(
-      `the serving role ${role} ${rights.join(', ')}: serve through a role that may only ` +
-        'read and append (see TALLY_MIGRATION_DATABASE_URL)',
-    );
-  }
+  return rows[0]?.rights ?? ['does not exist'];
 }

@@ -31,6 +31,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<TallyConfig> 
     writeLimit: 0,
     migrate: true,
     corsOrigins: [],
+    trustProxy: false,
     ...overrides,
   };
 }

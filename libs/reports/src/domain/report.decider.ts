@@ -36,6 +36,7 @@ export function decide(command: ReportCommand, state: ReportState | null): Repor
     ];
   }
   if (state === null) throw new Error('a command other than FileReport needs a filed report');
+  checkSourceCount(state, command.source);
   switch (command.type) {
     case 'ReviseReport':
       return revise(command, state);
@@ -155,6 +156,19 @@ function parseFigures(inputs: readonly FigureInput[], path: string): Figure[] {
   });
   if (problems.length > 0) throw new InvalidRevision(problems);
   return figures;
+}
+
+/** Sources accumulate with every revision that cites a new one: bounded, as figures are. */
+export const SOURCES_PER_REPORT = 100;
+
+function checkSourceCount(state: ReportState, source: RevisionFacts['source'] | undefined): void {
+  if (
+    source &&
+    state.sources.length >= SOURCES_PER_REPORT &&
+    !state.sources.some((known) => known.url === source.url)
+  ) {
+    throw InvalidRevision.at('source', `a report cites at most ${SOURCES_PER_REPORT} sources`);
+  }
 }
 
 function checkFigureCount(count: number): void {
