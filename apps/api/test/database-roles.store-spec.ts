@@ -56,19 +56,47 @@ describe('the application role', () => {
   });
 
   it("may not choose an event's hash, transaction or position", async () => {
-    for (const [column, value] of [
-      ['hash', `'${'0'.repeat(64)}'`],
-      ['transaction_id', `'5'::xid8`],
-      ['global_position', '1'],
-    ]) {
+    const { rows } = await app.query<{ hash: string; own: boolean }>(
+      `INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata,
+                           recorded_at, hash, transaction_id)
+       VALUES ('s-chosen', 1, 'Noted', 1, '{}', '{}', now(), $1, '5'::xid8)
+       RETURNING hash, transaction_id::text = pg_current_xact_id()::text AS own`,
+      ['0'.repeat(64)],
+    );
+    // What it gave was replaced: the database's hash, the inserting transaction.
+    expect(rows[0].hash).not.toBe('0'.repeat(64));
+    expect(rows[0].own).toBe(true);
+    expect(await new PostgresEventStore(app).verifyStream('s-chosen')).toMatchObject({
+      valid: true,
+    });
+    for (const position of ['1', '9223372036854775807']) {
       await expect(
         app.query(
-          `INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata,
-                               recorded_at, ${column})
+          `INSERT INTO events (global_position, stream_id, stream_version, type, schema_version,
+                               data, metadata, recorded_at)
            OVERRIDING SYSTEM VALUE
-           VALUES ('s-forged', 1, 'Noted', 1, '{}', '{}', now(), ${value})`,
+           VALUES ($1, 's-position', 1, 'Noted', 1, '{}', '{}', now())`,
+          [position],
         ),
-      ).rejects.toMatchObject({ code: '42501' });
+        // TA004 from the guard; 55000 when the session never drew a position it could have had.
+      ).rejects.toMatchObject({ code: expect.stringMatching(/^(TA004|55000)$/) });
+    }
+    // A session that appended before is refused by the guard itself.
+    const client = await app.connect();
+    try {
+      await new PostgresEventStore(client as unknown as Pool).append('s-primed', 'no-stream', [
+        { type: 'Noted', data: {} },
+      ]);
+      await expect(
+        client.query(
+          `INSERT INTO events (global_position, stream_id, stream_version, type, schema_version,
+                               data, metadata, recorded_at)
+           OVERRIDING SYSTEM VALUE
+           VALUES (2, 's-position', 1, 'Noted', 1, '{}', '{}', now())`,
+        ),
+      ).rejects.toMatchObject({ code: 'TA004' });
+    } finally {
+      client.release();
     }
   });
 

@@ -104,10 +104,7 @@ async function rightsToRewrite(owner: Client, role: string): Promise<string[]> {
         CASE WHEN has_table_privilege(r.oid, c.oid, 'DELETE') THEN 'may DELETE events' END,
         CASE WHEN has_table_privilege(r.oid, c.oid, 'TRUNCATE') THEN 'may TRUNCATE events' END,
         CASE WHEN has_table_privilege(r.oid, c.oid, 'TRIGGER') THEN 'may add triggers' END,
-        CASE WHEN has_column_privilege(r.oid, c.oid, 'hash', 'INSERT')
-               OR has_column_privilege(r.oid, c.oid, 'transaction_id', 'INSERT')
-               OR has_column_privilege(r.oid, c.oid, 'global_position', 'INSERT')
-             THEN 'may choose an event''s hash, transaction or position' END
+        CASE WHEN r.rolbypassrls THEN 'bypasses row security' END
       ], NULL) AS rights
        FROM pg_roles r, pg_class c
       WHERE r.rolname = $1 AND c.oid = 'public.events'::regclass`,
