@@ -57,6 +57,8 @@ export async function createApp(
           'errors are RFC 9457 problem details (application/problem+json).',
       )
       .setVersion('1')
+      .setLicense('MIT', 'https://opensource.org/licenses/MIT')
+      .addServer('/', 'this server')
       .addBearerAuth()
       .build(),
     { extraModels: [ProblemResponse] },

@@ -1,4 +1,5 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { TestApp, bearer, createTestApp } from './support/test-app';
 
 describe('the OpenAPI document and public reads', () => {
@@ -30,11 +31,38 @@ describe('the OpenAPI document and public reads', () => {
       ['/stats/figures', 'get', ['200', '400', '401']],
       ['/projections', 'get', ['200', '401', '403']],
       ['/projections/{name}/rebuild', 'post', ['202', '401', '403', '404', '409']],
+      ['/projections/{name}/resume', 'post', ['200', '401', '403', '404']],
     ];
     for (const [path, method, statuses] of routes) {
       const operation = body.paths[path]?.[method];
       expect({ path, method, found: Boolean(operation) }).toEqual({ path, method, found: true });
       expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(statuses));
+    }
+  });
+
+  it("passes Redocly's recommended rules with no error and no warning but health's lack of a 4xx", async () => {
+    const { body } = await t.http().get('/docs-json').expect(200);
+    const problems = await lintFromString({
+      source: JSON.stringify(body),
+      absoluteRef: 'docs-json.json',
+      config: await createConfig({ extends: ['recommended'] }),
+    });
+    const found = problems.map(
+      (problem) => `${problem.severity} ${problem.ruleId} ${problem.location[0]?.pointer ?? ''}`,
+    );
+    expect(found).toEqual(['warn operation-4xx-response #/paths/~1health/get/responses']);
+  });
+
+  it('says what a change may hold: text, a count, a range or a source, or null', async () => {
+    const { body } = await t.http().get('/docs-json').expect(200);
+    const { from, to } = body.components.schemas.ChangeResponse.properties;
+    for (const value of [from, to]) {
+      expect(value.type).toBeUndefined();
+      expect(value.oneOf.map((branch: { type: string }) => branch.type)).toEqual([
+        'string',
+        'integer',
+        'object',
+      ]);
     }
   });
 

@@ -1,5 +1,10 @@
 import { Controller, Get, Inject, Logger } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Pool } from 'pg';
 import { PG_POOL } from '../database/database.module';
@@ -17,6 +22,7 @@ export class HealthController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Whether the database answers', security: [] })
   @Public()
   @HealthCheck()
   @ApiOkResponse({ description: 'The database answers.' })

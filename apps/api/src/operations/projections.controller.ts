@@ -3,6 +3,7 @@ import {
   ApiAcceptedResponse,
   ApiBearerAuth,
   ApiOkResponse,
+  ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
   ApiTags,
@@ -34,6 +35,14 @@ export class ProjectionResponse {
   failedPosition?: string;
 }
 
+export class RebuildStartedResponse {
+  @ApiProperty({ example: 'report_current' })
+  name!: string;
+
+  @ApiProperty({ enum: ['rebuilding'] })
+  status!: string;
+}
+
 @ApiTags('operations')
 @ApiBearerAuth()
 @Controller('projections')
@@ -41,6 +50,7 @@ export class ProjectionsController {
   constructor(private readonly projections: ProjectionsService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Every projection: position, lag and status' })
   @RequiresRole('admin')
   @ApiOkResponse({ type: [ProjectionResponse] })
   @ApiErrors(401, 403)
@@ -49,6 +59,7 @@ export class ProjectionsController {
   }
 
   @Post(':name/resume')
+  @ApiOperation({ summary: 'Resume a projection stopped in error' })
   @HttpCode(200)
   @RequiresRole('admin')
   @ApiOkResponse({
@@ -61,9 +72,11 @@ export class ProjectionsController {
   }
 
   @Post(':name/rebuild')
+  @ApiOperation({ summary: 'Rebuild a projection from the events' })
   @HttpCode(202)
   @RequiresRole('admin')
   @ApiAcceptedResponse({
+    type: RebuildStartedResponse,
     description:
       'The rebuild has started; see GET /projections. 409 while another rebuild runs, in this ' +
       'or another instance or the CLI.',

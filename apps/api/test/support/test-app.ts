@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
-import request from 'supertest';
+import jestOpenAPI from 'jest-openapi';
+import request, { Response } from 'supertest';
 import { TestDatabase, createTestDatabase } from '../../../../test/support/test-database';
 import { CreateAppOptions, createApp } from '../../src/bootstrap';
 import { TallyConfig, parseApiKeys } from '../../src/config/tally-config';
@@ -54,16 +55,60 @@ export async function createTestApp(
   });
   const app = await createApp(config, db.url, log);
   await app.init();
+  await loadServedDocument(app);
   return {
     app,
     db,
-    http: () => request(app.getHttpServer()),
+    http: () => checkedAgainstDocument(request(app.getHttpServer())),
     async close() {
       await app.close();
       if (!shared) await db.drop();
     },
   };
 }
+
+/** The OpenAPI document as the server serves it, loaded once per test file for the matchers. */
+let servedDocument: Record<string, unknown> | null = null;
+
+async function loadServedDocument(app: INestApplication): Promise<void> {
+  if (servedDocument) return;
+  const { body } = await request(app.getHttpServer()).get('/docs-json').expect(200);
+  servedDocument = body;
+  jestOpenAPI(structuredClone(body));
+}
+
+/** What the document does not describe: itself and its UI. */
+const UNDOCUMENTED = /^\/docs(-json)?(\/|$)/;
+
+/**
+ * Every response a test receives through `http()` is checked against the served OpenAPI document
+ * (status, content type, body schema) before the test sees it: the document cannot drift from
+ * what the server answers.
+ */
+function checkedAgainstDocument(agent: ReturnType<typeof request>): ReturnType<typeof request> {
+  return new Proxy(agent, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof key !== 'string' || !HTTP_METHODS.has(key) || typeof value !== 'function') {
+        return value;
+      }
+      return (url: string, ...rest: unknown[]) => {
+        const test = value.call(target, url, ...rest);
+        if (UNDOCUMENTED.test(url)) return test;
+        const then = test.then.bind(test);
+        test.then = (fulfilled?: (r: Response) => unknown, rejected?: (e: unknown) => unknown) =>
+          then((response: Response) => {
+            expect(response).toSatisfyApiSpec();
+            return response;
+          }).then(fulfilled, rejected);
+        return test;
+      };
+    },
+  });
+}
+
+// Not OPTIONS: a CORS preflight is the transport's, not an operation of the API.
+const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
 
 export const bearer = (role: keyof typeof TOKENS) => `Bearer ${TOKENS[role]}`;
 

@@ -1,32 +1,28 @@
+import { AMOUNT_SCHEMA, NULLABLE_SOURCE_SCHEMA } from '../shared/value.schemas';
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DEFAULT_LIMIT, PageQuery, ValidationFailed } from '@tally/http';
 import { revisionCursor } from '../shared/revision-cursor';
 import { ApiErrors } from '../shared/api-errors';
 import { SourceResponse } from '../shared/report.response';
 import { FigureHistoryQuery } from './figure-history.query';
 
-const AMOUNT = {
-  nullable: true,
-  oneOf: [
-    { type: 'integer', minimum: 0 },
-    {
-      type: 'object',
-      properties: { min: { type: 'integer' }, max: { type: 'integer' } },
-      required: ['min', 'max'],
-    },
-  ],
-};
-
 export class FigureChangeResponse {
   @ApiProperty({ example: 2 })
   revision!: number;
 
-  @ApiProperty({ ...AMOUNT, example: 18 })
+  @ApiProperty({ ...AMOUNT_SCHEMA, example: 18 })
   from!: unknown;
 
-  @ApiProperty({ ...AMOUNT, example: 23 })
+  @ApiProperty({ ...AMOUNT_SCHEMA, example: 23 })
   to!: unknown;
 
   @ApiProperty({ enum: ['filed', 'update', 'correction', 'retraction', 'restoration'] })
@@ -44,7 +40,7 @@ export class FigureChangeResponse {
   @ApiProperty({ format: 'date-time' })
   reportedAt!: string;
 
-  @ApiProperty({ type: SourceResponse, nullable: true })
+  @ApiProperty(NULLABLE_SOURCE_SCHEMA)
   source!: SourceResponse | null;
 }
 
@@ -66,6 +62,7 @@ export class FigureHistoryController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
+  @ApiOperation({ summary: 'Each change of one figure' })
   @ApiParam({ name: 'key', description: 'URL-encoded figure key, e.g. killed%7Blocation%3DX%7D' })
   @ApiOkResponse({ type: FigureHistoryResponse, description: 'Oldest first.' })
   @ApiErrors(400, 401, 403, 404)

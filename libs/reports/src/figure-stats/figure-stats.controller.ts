@@ -4,6 +4,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
   ApiOkResponse,
+  ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
   ApiTags,
@@ -75,6 +76,7 @@ export class FigureStatsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
+  @ApiOperation({ summary: 'Totals of a measure across reports, at any time' })
   @ApiOkResponse({
     type: FigureStatsResponse,
     description:

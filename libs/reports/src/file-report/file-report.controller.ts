@@ -1,6 +1,12 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { RequiresRole } from '@tally/http';
 import type { Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
@@ -20,6 +26,7 @@ export class FileReportController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  @ApiOperation({ summary: 'File a report: revision 1' })
   @HttpCode(201)
   @RequiresRole('editor')
   @ApiHeader({ name: 'Idempotency-Key', required: false })

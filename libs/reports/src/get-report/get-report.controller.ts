@@ -1,6 +1,12 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsZonedTime, MAX_INT32, ValidationFailed } from '@tally/http';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
@@ -35,6 +41,7 @@ export class GetReportController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':id')
+  @ApiOperation({ summary: 'A report now, after a revision, or at a time' })
   @ApiOkResponse({ type: ReportResponse, description: '`ETag` is the revision shown.' })
   @ApiErrors(400, 401, 403, 404)
   async get(

@@ -3,6 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
   ApiOkResponse,
+  ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
   ApiTags,
@@ -60,6 +61,7 @@ export class ListEventsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
+  @ApiOperation({ summary: 'The global log of events in commit order' })
   @ApiOkResponse({
     type: EventPageResponse,
     description:

@@ -4,6 +4,7 @@ import {
   ApiBearerAuth,
   ApiExtraModels,
   ApiOkResponse,
+  ApiOperation,
   ApiPropertyOptional,
   ApiTags,
   getSchemaPath,
@@ -45,6 +46,7 @@ export class ListReportsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
+  @ApiOperation({ summary: 'Reports, newest change first' })
   @ApiOkResponse({
     description: 'Reports, newest change first.',
     schema: {

@@ -1,8 +1,10 @@
+import { NULLABLE_SOURCE_SCHEMA } from '../shared/value.schemas';
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
   ApiOkResponse,
+  ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
   ApiTags,
@@ -34,7 +36,7 @@ export class RevisionResponse {
   @ApiProperty({ format: 'date-time' })
   reportedAt!: string;
 
-  @ApiPropertyOptional({ type: SourceResponse, nullable: true })
+  @ApiPropertyOptional(NULLABLE_SOURCE_SCHEMA)
   source!: SourceResponse | null;
 
   @ApiProperty({ type: [ChangeResponse] })
@@ -72,6 +74,7 @@ export class ListRevisionsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
+  @ApiOperation({ summary: "A report's revisions, oldest first" })
   @ApiOkResponse({ type: RevisionPageResponse, description: 'Oldest first.' })
   @ApiErrors(400, 401, 403, 404)
   list(@Param('id', new ParseUUIDPipe()) id: string, @Query() page: PageQuery) {
@@ -82,6 +85,7 @@ export class ListRevisionsController {
   }
 
   @Get(':n')
+  @ApiOperation({ summary: 'One revision, with the report after it' })
   @ApiOkResponse({ type: RevisionWithReportResponse })
   @ApiErrors(400, 401, 403, 404)
   async get(@Param('id', new ParseUUIDPipe()) id: string, @Param('n') n: string) {

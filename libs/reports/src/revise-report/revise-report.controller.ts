@@ -5,6 +5,7 @@ import {
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import { RequiresRole } from '@tally/http';
@@ -34,6 +35,7 @@ export class ReviseReportController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post('revisions')
+  @ApiOperation({ summary: 'Revise a report: an update or a correction' })
   @RequiresRole('editor')
   @ApiWriteHeaders()
   @ApiCreatedResponse({ type: RevisionResultResponse, description: 'A new revision; `ETag`.' })
@@ -70,6 +72,7 @@ export class ReviseReportController {
   }
 
   @Post('retract')
+  @ApiOperation({ summary: 'Retract a report' })
   @RequiresRole('editor')
   @ApiWriteHeaders()
   @ApiCreatedResponse({ type: RevisionResultResponse, description: 'The retraction revision.' })
@@ -89,6 +92,7 @@ export class ReviseReportController {
   }
 
   @Post('restore')
+  @ApiOperation({ summary: 'Restore a retracted report' })
   @RequiresRole('editor')
   @ApiWriteHeaders()
   @ApiCreatedResponse({ type: RevisionResultResponse, description: 'The restoration revision.' })

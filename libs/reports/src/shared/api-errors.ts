@@ -40,12 +40,13 @@ const DESCRIPTIONS: Record<number, string> = {
   415: 'The body is not application/json.',
   422: 'The Idempotency-Key was used before with a different body.',
   429: 'Too many writes; see Retry-After.',
+  503: 'The database does not answer, or a write kept losing races inside it; try again.',
 };
 
-/** Documents the problem details a route may answer with. */
+/** Documents the problem details a route may answer with; every route may answer 503. */
 export function ApiErrors(...statuses: number[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    ...statuses.map((status) =>
+    ...[...statuses, 503].map((status) =>
       ApiResponse({
         status,
         description: DESCRIPTIONS[status],

@@ -1,3 +1,4 @@
+import { CHANGE_VALUE_SCHEMA } from './value.schemas';
 import { ApiProperty } from '@nestjs/swagger';
 import { RevisionOutcome } from '../report-command-runner';
 import { reportView } from '../domain';
@@ -7,10 +8,10 @@ export class ChangeResponse {
   @ApiProperty({ example: 'figures.killed' })
   path!: string;
 
-  @ApiProperty({ nullable: true, example: 18, description: 'null for a new field' })
+  @ApiProperty({ ...CHANGE_VALUE_SCHEMA, example: 18, description: 'null for a new field' })
   from!: unknown;
 
-  @ApiProperty({ nullable: true, example: 23, description: 'null for a removed field' })
+  @ApiProperty({ ...CHANGE_VALUE_SCHEMA, example: 23, description: 'null for a removed field' })
   to!: unknown;
 }
 

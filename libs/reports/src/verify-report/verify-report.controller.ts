@@ -1,6 +1,12 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiErrors } from '../shared/api-errors';
 import { VerifyReportQuery } from './verify-report.query';
 
@@ -28,6 +34,7 @@ export class VerifyReportController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
+  @ApiOperation({ summary: "Recompute a report's hash chain" })
   @ApiOkResponse({ type: VerificationResponse })
   @ApiErrors(400, 401, 403, 404)
   verify(@Param('id', new ParseUUIDPipe()) id: string) {
