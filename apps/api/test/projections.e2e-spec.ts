@@ -14,6 +14,7 @@ describe('projections: rebuilds, status and totals as of any time', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
+    await buildWorkload();
   });
   afterAll(() => t.close());
 
@@ -57,10 +58,8 @@ describe('projections: rebuilds, status and totals as of any time', () => {
     return rows[0].n;
   }
 
-  /** The projections that rebuild stream by stream. */
-  const REPORT_PROJECTIONS = ['report_current', 'report_revisions', 'figure_history'];
-
-  it('builds the workload: files, revisions, corrections, retractions, restores', async () => {
+  /** The workload every test reads: files, revisions, corrections, retractions, restores. */
+  async function buildWorkload(): Promise<void> {
     times.before = new Date().toISOString();
     await pause();
     const a = (
@@ -111,7 +110,46 @@ describe('projections: rebuilds, status and totals as of any time', () => {
       }).expect(201);
     }
     await caughtUp();
-  });
+  }
+
+  /** A change to every row kind a read model has, per table: one the rebuild alone can undo. */
+  const ALTER: Record<string, string> = {
+    report_current: `state = state || '{"title": "forged"}'`,
+    report_revisions: `reason = 'forged'`,
+    report_figure_changes: `to_amount = '999'`,
+    stats_reports: `state = '{}'`,
+    stats_figure_periods: `max = max + 1000`,
+  };
+
+  /**
+   * Damages the live read models (a row removed, a row altered, a row of no report added), so
+   * that a rebuild that swapped nothing in, or swapped in copies of the live tables, fails.
+   */
+  async function damage(projections?: readonly string[]): Promise<void> {
+    const tables = projections ? tablesOf(projections) : TABLES;
+    const before = await checksums();
+    for (const table of tables) {
+      await t.db.pool.query(
+        `INSERT INTO ${table} SELECT (jsonb_populate_record(NULL::${table},
+           to_jsonb(r) || jsonb_build_object('report_id', gen_random_uuid()))).*
+           FROM ${table} r LIMIT 1`,
+      );
+      await t.db.pool.query(
+        `UPDATE ${table} SET ${ALTER[table]} WHERE ctid = (SELECT max(ctid) FROM ${table})`,
+      );
+      await t.db.pool.query(`DELETE FROM ${table} WHERE ctid = (SELECT min(ctid) FROM ${table})`);
+    }
+    const after = await checksums();
+    for (const table of tables) expect(after[table]).not.toBe(before[table]);
+  }
+
+  const tablesOf = (projections: readonly string[]) =>
+    projectionRegistry()
+      .filter((entry) => projections.includes(entry.projection.name))
+      .flatMap((entry) => entry.projection.tables);
+
+  /** The projections that rebuild stream by stream. */
+  const REPORT_PROJECTIONS = ['report_current', 'report_revisions', 'figure_history'];
 
   it('answers /stats/figures with the totals that held at each time', async () => {
     const stats = async (query: string) =>
@@ -196,9 +234,10 @@ describe('projections: rebuilds, status and totals as of any time', () => {
     return rows.map((row) => row.definition);
   }
 
-  it('rebuilds each projection from the events alone into identical tables', async () => {
+  it('rebuilds each projection from the events alone, undoing any damage to its tables', async () => {
     const before = await checksums();
     const indexed = await indexes();
+    await damage();
     expect(indexed.join('\n')).toContain('USING gin (search)');
     for (const { projection } of projectionRegistry()) {
       const result = await rebuild(projection.name, { batchSize: 7 });
@@ -209,8 +248,9 @@ describe('projections: rebuilds, status and totals as of any time', () => {
     await caughtUp();
   });
 
-  it('rebuilds them all in one pass over the log, into identical tables', async () => {
+  it('rebuilds them all in one pass over the log, undoing any damage to their tables', async () => {
     const before = await checksums();
+    await damage();
     const names = projectionRegistry().map((entry) => entry.projection.name);
     const result = await rebuild(names, { batchSize: 4 });
     expect(result.events).toBe(await eventCount());
@@ -264,6 +304,7 @@ describe('projections: rebuilds, status and totals as of any time', () => {
 
   it('rebuilds stream by stream a page per event, each report carried from page to page', async () => {
     const before = await checksums();
+    await damage(REPORT_PROJECTIONS);
     const result = await rebuild(REPORT_PROJECTIONS, { batchSize: 1 });
     expect(result.events).toBe(await eventCount());
     expect(await checksums()).toEqual(before);
@@ -271,6 +312,7 @@ describe('projections: rebuilds, status and totals as of any time', () => {
 
   it('rebuilds through the API with 202, while reads keep answering', async () => {
     const before = await checksums();
+    await damage(['report_current']);
     await t
       .http()
       .post('/projections/nope/rebuild')

@@ -1,3 +1,4 @@
+import type { Response } from 'supertest';
 import { TestApp, bearer, createTestApp, storedEvents } from './support/test-app';
 
 const SOHR = 'https://www.syriahr.com/en/deir-ezzor-airstrikes';
@@ -7,14 +8,15 @@ describe('the toll story', () => {
   let t: TestApp;
   let id: string;
   let betweenRevisions: string;
+  let filed: Response;
+  let eventsAfterFiling: Awaited<ReturnType<typeof storedEvents>>;
+  let revised: Response;
+  let eventsAfterRevising: Awaited<ReturnType<typeof storedEvents>>;
 
+  /** The story's two writes; every test reads what they left. */
   beforeAll(async () => {
     t = await createTestApp();
-  });
-  afterAll(() => t.close());
-
-  it('files the first report: 18 killed, 27 positions targeted', async () => {
-    const response = await t
+    filed = await t
       .http()
       .post('/reports')
       .set('Authorization', bearer('editor'))
@@ -31,39 +33,12 @@ describe('the toll story', () => {
         reason: 'first report',
       })
       .expect(201);
-    id = response.body.id;
-    expect(response.headers.etag).toBe('"1"');
-    expect(response.headers.location).toBe(`/reports/${id}`);
-    expect(response.body).toMatchObject({
-      revision: 1,
-      status: 'developing',
-      occurredAt: '2026-11-19T21:00:00.000Z',
-      figures: [
-        { key: 'killed', measure: 'killed', dimensions: {}, value: 18 },
-        { key: 'positions_targeted', measure: 'positions_targeted', dimensions: {}, value: 27 },
-      ],
-      sources: [{ url: SOHR, publisher: 'SOHR' }],
-    });
-    const events = await storedEvents(t.db);
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({
-      stream_id: `report-${id}`,
-      stream_version: 1,
-      type: 'ReportFiled',
-      metadata: {
-        actor: 'eve',
-        correlationId: response.headers['x-request-id'],
-        reportedAt: '2026-11-20T06:00:00.000Z',
-        source: { url: SOHR, publisher: 'SOHR' },
-      },
-    });
+    id = filed.body.id;
+    eventsAfterFiling = await storedEvents(t.db);
     await new Promise((r) => setTimeout(r, 30));
     betweenRevisions = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 30));
-  });
-
-  it('revises the toll to 23 with the breakdown, and records who and why', async () => {
-    const response = await t
+    revised = await t
       .http()
       .post(`/reports/${id}/revisions`)
       .set('Authorization', bearer('editor'))
@@ -79,6 +54,41 @@ describe('the toll story', () => {
         ],
       })
       .expect(201);
+    eventsAfterRevising = await storedEvents(t.db);
+  });
+  afterAll(() => t.close());
+
+  it('files the first report: 18 killed, 27 positions targeted', () => {
+    const response = filed;
+    expect(response.headers.etag).toBe('"1"');
+    expect(response.headers.location).toBe(`/reports/${id}`);
+    expect(response.body).toMatchObject({
+      revision: 1,
+      status: 'developing',
+      occurredAt: '2026-11-19T21:00:00.000Z',
+      figures: [
+        { key: 'killed', measure: 'killed', dimensions: {}, value: 18 },
+        { key: 'positions_targeted', measure: 'positions_targeted', dimensions: {}, value: 27 },
+      ],
+      sources: [{ url: SOHR, publisher: 'SOHR' }],
+    });
+    const events = eventsAfterFiling;
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      stream_id: `report-${id}`,
+      stream_version: 1,
+      type: 'ReportFiled',
+      metadata: {
+        actor: 'eve',
+        correlationId: response.headers['x-request-id'],
+        reportedAt: '2026-11-20T06:00:00.000Z',
+        source: { url: SOHR, publisher: 'SOHR' },
+      },
+    });
+  });
+
+  it('revises the toll to 23 with the breakdown, and records who and why', () => {
+    const response = revised;
     expect(response.headers.etag).toBe('"2"');
     expect(response.body.revision).toBe(2);
     expect(response.body.changes).toEqual([
@@ -94,7 +104,7 @@ describe('the toll story', () => {
       'killed{nationality=Syrian}',
       'positions_targeted',
     ]);
-    expect((await storedEvents(t.db)).map((e) => e.type)).toEqual(['ReportFiled', 'ReportRevised']);
+    expect(eventsAfterRevising.map((e) => e.type)).toEqual(['ReportFiled', 'ReportRevised']);
   });
 
   it('shows the history of killed: null→18, then 18→23 with reason and actor', async () => {
