@@ -230,5 +230,21 @@ describe('kill -9 under load', () => {
         stdio: 'pipe',
       }),
     ).toThrow(/no projection named nope/);
+
+    // While another process rebuilds, the tool says so and rebuilds nothing.
+    const other = await db.pool.connect();
+    try {
+      await other.query('SELECT pg_advisory_lock(7461637002)');
+      expect(() =>
+        execFileSync(process.execPath, [cli, 'projections', 'rebuild', 'report_current'], {
+          env,
+          stdio: 'pipe',
+        }),
+      ).toThrow(/tally: not rebuilding: a rebuild is already running/);
+    } finally {
+      await other.query('SELECT pg_advisory_unlock(7461637002)');
+      other.release();
+    }
+    expect(await checksum()).toEqual(live);
   }, 120_000);
 });
