@@ -81,10 +81,18 @@ describe('the toll story', () => {
       metadata: {
         actor: 'eve',
         correlationId: response.headers['x-request-id'],
+      },
+      data: expect.objectContaining({
         reportedAt: '2026-11-20T06:00:00.000Z',
         source: { url: SOHR, publisher: 'SOHR' },
-      },
+      }),
     });
+    // Who and why only: what the source said is the event's data, not copied into its metadata.
+    expect(Object.keys(events[0].metadata).sort()).toEqual([
+      'actor',
+      'causationId',
+      'correlationId',
+    ]);
   });
 
   it('revises the toll to 23 with the breakdown, and records who and why', () => {

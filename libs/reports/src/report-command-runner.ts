@@ -109,8 +109,6 @@ export class ReportCommandRunner {
             correlationId: context.correlationId,
             causationId: commandId ?? context.correlationId,
             commandId,
-            reportedAt: command.reportedAt ?? undefined,
-            source: command.source ?? undefined,
           },
           {
             commandId,

@@ -27,7 +27,9 @@ export const FIGURE_LIMITS = {
   figuresPerReport: 200,
 } as const;
 
-const MEASURE = /^[a-z][a-z0-9_]*$/;
+/** A measure's name: lower-case, a letter first (`killed`, `positions_targeted`). */
+export const MEASURE_PATTERN = /^[a-z][a-z0-9_]*$/;
+export const MEASURE_RULE = 'must match [a-z][a-z0-9_]*';
 const FORBIDDEN_IN_DIMENSION = /[{},=]/;
 /**
  * Names that JavaScript readers take for an object's machinery rather than its data (the HTTP
@@ -51,15 +53,21 @@ export function figureKey(measure: string, dimensions: Readonly<Record<string, s
 export function parseFigure(input: FigureInput, path: string): Figure | FieldProblem[] {
   const problems: FieldProblem[] = [];
   const { measure } = input;
-  if (typeof measure !== 'string' || !MEASURE.test(measure)) {
-    problems.push({ path: `${path}.measure`, message: 'must match [a-z][a-z0-9_]*' });
+  if (typeof measure !== 'string' || !MEASURE_PATTERN.test(measure)) {
+    problems.push({ path: `${path}.measure`, message: MEASURE_RULE });
   } else if (measure.length > FIGURE_LIMITS.measureLength) {
-    problems.push({ path: `${path}.measure`, message: 'must be at most 64 characters' });
+    problems.push({
+      path: `${path}.measure`,
+      message: `must be at most ${FIGURE_LIMITS.measureLength} characters`,
+    });
   }
   const dimensions = input.dimensions ?? {};
   const names = Object.keys(dimensions);
   if (names.length > FIGURE_LIMITS.dimensions) {
-    problems.push({ path: `${path}.dimensions`, message: 'at most 3 dimensions' });
+    problems.push({
+      path: `${path}.dimensions`,
+      message: `at most ${FIGURE_LIMITS.dimensions} dimensions`,
+    });
   }
   for (const name of names) {
     if (RESERVED_DIMENSION_NAMES.has(name)) {
@@ -76,7 +84,7 @@ export function parseFigure(input: FigureInput, path: string): Figure | FieldPro
       } else if (text.length > FIGURE_LIMITS.dimensionLength) {
         problems.push({
           path: `${path}.dimensions.${name}`,
-          message: `${what} must be at most 100 characters`,
+          message: `${what} must be at most ${FIGURE_LIMITS.dimensionLength} characters`,
         });
       } else if (FORBIDDEN_IN_DIMENSION.test(text)) {
         problems.push({

@@ -6,10 +6,14 @@ import {
   ReportRetracted,
 } from './report.errors';
 import { ReportCommand } from './report.commands';
-import { DetailChanges, ReportEvent, RevisionFacts, unreachable } from './report.events';
+import {
+  DETAIL_FIELDS,
+  DetailChanges,
+  ReportEvent,
+  RevisionFacts,
+  unreachable,
+} from './report.events';
 import { ReportState } from './report.state';
-
-const DETAIL_FIELDS = ['title', 'summary', 'location', 'occurredAt', 'status'] as const;
 
 /**
  * The reports' business rules: given the report's state (null before it is filed) and a
@@ -173,6 +177,9 @@ function checkSourceCount(state: ReportState, source: RevisionFacts['source'] | 
 
 function checkFigureCount(count: number): void {
   if (count > FIGURE_LIMITS.figuresPerReport) {
-    throw InvalidRevision.at('figures', 'a report has at most 200 figures');
+    throw InvalidRevision.at(
+      'figures',
+      `a report has at most ${FIGURE_LIMITS.figuresPerReport} figures`,
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { Amount, Figure } from './figures';
+import { DETAIL_FIELDS } from './report.events';
 import { ReportState } from './report.state';
 
 export interface Change {
@@ -8,8 +9,6 @@ export interface Change {
   readonly to: unknown;
 }
 
-const SCALAR_FIELDS = ['title', 'summary', 'location', 'occurredAt', 'status'] as const;
-
 /**
  * The field-level difference between two states of a report: what a revision changed (from the
  * state before it) and what `diff` answers between any two revisions. Fields changed and changed
@@ -17,7 +16,7 @@ const SCALAR_FIELDS = ['title', 'summary', 'location', 'occurredAt', 'status'] a
  */
 export function diffReports(before: ReportState | null, after: ReportState): Change[] {
   const changes: Change[] = [];
-  for (const field of SCALAR_FIELDS) {
+  for (const field of DETAIL_FIELDS) {
     const from = before?.[field] ?? null;
     const to = after[field] ?? null;
     if (from !== to) changes.push({ path: field, from, to });

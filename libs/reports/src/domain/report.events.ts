@@ -4,7 +4,19 @@ export const REPORT_STATUSES = ['developing', 'confirmed', 'retracted'] as const
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
 export type OpenStatus = Exclude<ReportStatus, 'retracted'>;
 
-export type RevisionKind = 'filed' | 'update' | 'correction' | 'retraction' | 'restoration';
+export const REVISION_KINDS = [
+  'filed',
+  'update',
+  'correction',
+  'retraction',
+  'restoration',
+] as const;
+export type RevisionKind = (typeof REVISION_KINDS)[number];
+/** The kinds a revision of figures and fields may have (`POST /reports/{id}/revisions`). */
+export const REVISE_KINDS = ['update', 'correction'] as const satisfies readonly RevisionKind[];
+
+/** A report's fields besides its figures and sources, each a scalar a revision may set. */
+export const DETAIL_FIELDS = ['title', 'summary', 'location', 'occurredAt', 'status'] as const;
 
 export interface Source {
   readonly url: string;
@@ -45,7 +57,7 @@ export type ReportEvent =
   | {
       readonly type: 'ReportRevised';
       readonly data: RevisionFacts & {
-        readonly kind: 'update' | 'correction';
+        readonly kind: (typeof REVISE_KINDS)[number];
         readonly details: DetailChanges;
         /** Figures set, new or replacing the figure with the same key. */
         readonly figures: readonly Figure[];

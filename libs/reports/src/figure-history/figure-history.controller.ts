@@ -1,3 +1,4 @@
+import { REVISION_KINDS } from '../domain';
 import { AMOUNT_SCHEMA, NULLABLE_SOURCE_SCHEMA } from '../shared/value.schemas';
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
@@ -10,7 +11,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { DEFAULT_LIMIT, PageQuery, ValidationFailed } from '@tally/http';
-import { revisionCursor } from '../shared/revision-cursor';
+import { revisionCursor } from '../shared/cursors';
 import { ApiErrors } from '../shared/api-errors';
 import { SourceResponse } from '../shared/report.response';
 import { FigureHistoryQuery } from './figure-history.query';
@@ -25,7 +26,7 @@ export class FigureChangeResponse {
   @ApiProperty({ ...AMOUNT_SCHEMA, example: 23 })
   to!: unknown;
 
-  @ApiProperty({ enum: ['filed', 'update', 'correction', 'retraction', 'restoration'] })
+  @ApiProperty({ enum: REVISION_KINDS })
   kind!: string;
 
   @ApiProperty({ nullable: true, type: String })

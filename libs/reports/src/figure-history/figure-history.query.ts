@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { nextRevisionCursor } from '../shared/revision-cursor';
+import { nextRevisionCursor } from '../shared/cursors';
 import { Pool } from 'pg';
 import { Amount, FigureNotFound, RevisionKind, Source } from '../domain';
 import { REPORTS_POOL } from '../report-store';

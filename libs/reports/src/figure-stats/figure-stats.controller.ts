@@ -1,3 +1,4 @@
+import { FIGURE_LIMITS, MEASURE_PATTERN, MEASURE_RULE } from '../domain';
 import { IsStorableText, IsZonedTime } from '@tally/http';
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
@@ -14,10 +15,14 @@ import { ApiErrors } from '../shared/api-errors';
 import { FigureStatsQuery } from './figure-stats.query';
 
 export class FigureStatsParams {
-  @ApiProperty({ example: 'killed' })
+  @ApiProperty({
+    example: 'killed',
+    maxLength: FIGURE_LIMITS.measureLength,
+    pattern: MEASURE_PATTERN.source,
+  })
   @IsString()
-  @MaxLength(64)
-  @Matches(/^[a-z][a-z0-9_]*$/, { message: 'measure must match [a-z][a-z0-9_]*' })
+  @MaxLength(FIGURE_LIMITS.measureLength)
+  @Matches(MEASURE_PATTERN, { message: `measure ${MEASURE_RULE}` })
   measure!: string;
 
   @ApiPropertyOptional({ maxLength: 200 })

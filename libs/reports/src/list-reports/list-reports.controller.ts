@@ -9,13 +9,14 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { DEFAULT_LIMIT, IsStorableText, PageQuery, decodeCursor } from '@tally/http';
+import { DEFAULT_LIMIT, IsStorableText, PageQuery } from '@tally/http';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { REPORT_STATUSES } from '../domain';
 import type { ReportStatus } from '../domain';
 import { ApiErrors } from '../shared/api-errors';
 import { ReportResponse } from '../shared/report.response';
-import { ListReportsQuery, ReportListCursor } from './list-reports.query';
+import { reportListCursor } from '../shared/cursors';
+import { ListReportsQuery } from './list-reports.query';
 
 export class ListReportsParams extends PageQuery {
   @ApiPropertyOptional({ enum: REPORT_STATUSES })
@@ -59,15 +60,11 @@ export class ListReportsController {
   })
   @ApiErrors(400, 401, 403)
   list(@Query() params: ListReportsParams) {
-    const after: ReportListCursor | null =
-      params.cursor === undefined
-        ? null
-        : decodeCursor(params.cursor, { updatedAt: 'time', id: 'uuid' });
     return this.queries.execute(
       new ListReportsQuery(
         { status: params.status, location: params.location, q: params.q },
         params.limit ?? DEFAULT_LIMIT,
-        after,
+        reportListCursor(params.cursor),
       ),
     );
   }

@@ -1,14 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { Page, encodeCursor } from '@tally/http';
+import { Page } from '@tally/http';
+import { ReportListCursor, nextReportListCursor } from '../shared/cursors';
 import { Pool } from 'pg';
 import { ReportState, ReportStatus, ReportView, reportView } from '../domain';
 import { REPORTS_POOL } from '../report-store';
-
-export interface ReportListCursor {
-  readonly updatedAt: string;
-  readonly id: string;
-}
 
 /** Reports, newest change first. */
 export class ListReportsQuery extends Query<Page<ReportView>> {
@@ -47,10 +43,7 @@ export class ListReportsHandler implements IQueryHandler<ListReportsQuery> {
     const last = items[items.length - 1];
     return {
       items,
-      nextCursor:
-        rows.length > limit && last
-          ? encodeCursor({ updatedAt: last.updatedAt, id: last.id })
-          : null,
+      nextCursor: rows.length > limit && last ? nextReportListCursor(last) : null,
     };
   }
 }

@@ -10,8 +10,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { DEFAULT_LIMIT, PageQuery, ValidationFailed } from '@tally/http';
-import { revisionCursor } from '../shared/revision-cursor';
-import { reportView } from '../domain';
+import { revisionCursor } from '../shared/cursors';
+import { REVISION_KINDS, reportView } from '../domain';
 import { ApiErrors } from '../shared/api-errors';
 import { ReportResponse, SourceResponse } from '../shared/report.response';
 import { ChangeResponse } from '../shared/revision.response';
@@ -21,7 +21,7 @@ export class RevisionResponse {
   @ApiProperty({ example: 2 })
   revision!: number;
 
-  @ApiProperty({ enum: ['filed', 'update', 'correction', 'retraction', 'restoration'] })
+  @ApiProperty({ enum: REVISION_KINDS })
   kind!: string;
 
   @ApiProperty({ nullable: true, type: String, example: 'bodies retrieved' })

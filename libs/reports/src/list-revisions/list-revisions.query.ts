@@ -1,6 +1,6 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { Page } from '@tally/http';
-import { nextRevisionCursor } from '../shared/revision-cursor';
+import { nextRevisionCursor } from '../shared/cursors';
 import { RevisionReader, StoredRevision } from '../revision-reader';
 
 export type RevisionItem = Omit<StoredRevision, 'state'>;

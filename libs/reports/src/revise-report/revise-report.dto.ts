@@ -1,3 +1,4 @@
+import { REVISE_KINDS } from '../domain';
 import { IsStorableText, IsZonedTime, MAX_INT32 } from '@tally/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -60,10 +61,10 @@ export class ReviseReportDto extends RevisionFactsDto {
   @Max(MAX_INT32)
   expectedRevision?: number;
 
-  @ApiPropertyOptional({ enum: ['update', 'correction'], default: 'update' })
+  @ApiPropertyOptional({ enum: REVISE_KINDS, default: 'update' })
   @IsOptional()
-  @IsIn(['update', 'correction'])
-  kind?: 'update' | 'correction';
+  @IsIn(REVISE_KINDS)
+  kind?: (typeof REVISE_KINDS)[number];
 
   @ApiProperty({ maxLength: 2000, example: 'bodies retrieved' })
   @IsString()

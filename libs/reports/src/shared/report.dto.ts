@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsStorableText, IsZonedTime } from '@tally/http';
-import { FIGURE_LIMITS } from '../domain';
+import { FIGURE_LIMITS, MEASURE_PATTERN, MEASURE_RULE } from '../domain';
 import {
   ArrayMaxSize,
   IsArray,
@@ -21,7 +21,7 @@ import {
   buildMessage,
 } from 'class-validator';
 
-/** Dimensions: an object of at most 3 strings (the domain checks the names and values). */
+/** Dimensions: an object of at most `FIGURE_LIMITS.dimensions` strings (the domain checks the names and values). */
 export function IsDimensions(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
@@ -34,7 +34,7 @@ export function IsDimensions(options?: ValidationOptions): PropertyDecorator {
           Object.keys(value).length <= FIGURE_LIMITS.dimensions &&
           Object.values(value).every((text) => typeof text === 'string'),
         defaultMessage: buildMessage(
-          (each) => `${each}must be an object of at most 3 string values`,
+          (each) => `${each}must be an object of at most ${FIGURE_LIMITS.dimensions} string values`,
           options,
         ),
       },
@@ -79,16 +79,20 @@ export class SourceDto {
 }
 
 export class FigureDto {
-  @ApiProperty({ maxLength: 64, pattern: '^[a-z][a-z0-9_]*$', example: 'killed' })
+  @ApiProperty({
+    maxLength: FIGURE_LIMITS.measureLength,
+    pattern: MEASURE_PATTERN.source,
+    example: 'killed',
+  })
   @IsString()
-  @MaxLength(64)
-  @Matches(/^[a-z][a-z0-9_]*$/, { message: 'measure must match [a-z][a-z0-9_]*' })
+  @MaxLength(FIGURE_LIMITS.measureLength)
+  @Matches(MEASURE_PATTERN, { message: `measure ${MEASURE_RULE}` })
   measure!: string;
 
   @ApiPropertyOptional({
     type: 'object',
-    additionalProperties: { type: 'string', maxLength: 100 },
-    maxProperties: 3,
+    additionalProperties: { type: 'string', maxLength: FIGURE_LIMITS.dimensionLength },
+    maxProperties: FIGURE_LIMITS.dimensions,
     example: { location: 'Al-Mayadeen' },
   })
   @IsOptional()

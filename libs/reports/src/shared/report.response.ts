@@ -1,3 +1,4 @@
+import { REPORT_STATUSES } from '../domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class SourceResponse {
@@ -35,7 +36,7 @@ export class ReportResponse {
   @ApiProperty({ example: 2 })
   revision!: number;
 
-  @ApiProperty({ enum: ['developing', 'confirmed', 'retracted'] })
+  @ApiProperty({ enum: REPORT_STATUSES })
   status!: string;
 
   @ApiProperty({ example: 'US airstrikes on 27 positions in Deir Ezzor' })
