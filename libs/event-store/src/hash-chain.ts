@@ -13,7 +13,7 @@ export interface HashedContent {
 }
 
 /**
- * The same computation as `append_to_stream` in the database, done independently here so that a
+ * The same computation as the `events_guard` trigger in the database, done independently so that a
  * verifier does not have to trust the code that wrote the events.
  */
 export function eventHash(content: HashedContent): string {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
-import { APPENDED_CHANNEL, PostgresEventStore, encodeCheckpoint } from './event-store';
+import { encodeCheckpoint } from './checkpoints';
+import { APPENDED_CHANNEL, PostgresEventStore } from './event-store';
 import { Checkpoint, RecordedEvent } from './event-store.types';
 import { inTransaction } from './transaction';
 import { isTransientDatabaseError } from './transient-errors';

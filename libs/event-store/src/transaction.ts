@@ -1,5 +1,8 @@
 import { Pool, PoolClient } from 'pg';
 
+/** Anything that runs a query: the pool, or a client inside a transaction. */
+export type Queryable = Pick<Pool | PoolClient, 'query'>;
+
 /**
  * Runs `work` in a transaction on a connection of its own: committed when it returns, rolled
  * back when it throws. `setup`: statements without parameters that start it, sent with the

@@ -28,7 +28,7 @@ export async function prepareServingRole(
   try {
     if (servingUrl !== null) {
       const role = decodeURIComponent(new URL(servingUrl).username);
-      await owner.query('SELECT grant_app_role($1)', [role]);
+      await concurrently(() => owner.query('SELECT grant_app_role($1)', [role]));
       await refuseIfItCanRewrite(owner, role);
       return { url: servingUrl, role };
     }
@@ -44,7 +44,7 @@ export async function prepareServingRole(
       .update(`tally serving role ${role}`)
       .digest('hex');
     await ensureRole(owner, role, password);
-    await owner.query('SELECT grant_app_role($1)', [role]);
+    await concurrently(() => owner.query('SELECT grant_app_role($1)', [role]));
     await refuseIfItCanRewrite(owner, role);
     const url = new URL(ownerUrl);
     url.username = role;
@@ -58,27 +58,37 @@ export async function prepareServingRole(
 /** CREATE ROLE, or its password brought up to date; two instances may race to create it. */
 async function ensureRole(owner: Client, role: string, password: string): Promise<void> {
   // Both are plain: [a-z0-9_] and hex.
-  const sql = `DO $$ BEGIN
-      CREATE ROLE ${role} LOGIN PASSWORD '${password}';
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN
-      ALTER ROLE ${role} LOGIN PASSWORD '${password}';
-    END $$`;
+  await concurrently(() =>
+    owner.query(`DO $$ BEGIN
+        CREATE ROLE ${role} LOGIN PASSWORD '${password}';
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN
+        ALTER ROLE ${role} LOGIN PASSWORD '${password}';
+      END $$`),
+  ).catch((error: unknown) => {
+    if ((error as { code?: string }).code === '42501') {
+      throw new ServingRoleRefused(
+        'DATABASE_URL may not create roles, so the server cannot serve through a restricted ' +
+          'one; set TALLY_MIGRATION_DATABASE_URL to the owner and DATABASE_URL to a role for serving',
+      );
+    }
+    throw error;
+  });
+}
+
+/**
+ * Role and grant changes of instances starting together (or of other databases' servers on the
+ * same cluster) touch the same catalog rows: "tuple concurrently updated" (XX000) or a lost race
+ * means only "again".
+ */
+async function concurrently<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await owner.query(sql);
-      return;
+      return await work();
     } catch (error) {
-      // "tuple concurrently updated": another instance changed the role at the same moment.
-      if ((error as { code?: string }).code !== 'XX000' || attempt >= 5) {
-        if ((error as { code?: string }).code === '42501') {
-          throw new ServingRoleRefused(
-            'DATABASE_URL may not create roles, so the server cannot serve through a restricted ' +
-              'one; set TALLY_MIGRATION_DATABASE_URL to the owner and DATABASE_URL to a role ' +
-              'for serving',
-          );
-        }
-        throw error;
-      }
+      const code = (error as { code?: string }).code;
+      const again = code === 'XX000' || code === '40001' || code === '40P01' || code === '23505';
+      if (!again || attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
     }
   }
 }
