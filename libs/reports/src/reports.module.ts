@@ -22,6 +22,8 @@ import { reportProjections } from './projections';
 import { ReportCommandRunner } from './report-command-runner';
 import { REPORTS_EVENT_STORE, REPORTS_POOL, ReportStore } from './report-store';
 import { ReviseReportController } from './revise-report/revise-report.controller';
+import { RestoreReportController } from './restore-report/restore-report.controller';
+import { RetractReportController } from './retract-report/retract-report.controller';
 import { RestoreReportHandler } from './restore-report/restore-report.command';
 import { RetractReportHandler } from './retract-report/retract-report.command';
 import { ReviseReportHandler } from './revise-report/revise-report.command';
@@ -39,6 +41,8 @@ export class ReportsModule {
       controllers: [
         FileReportController,
         ReviseReportController,
+        RetractReportController,
+        RestoreReportController,
         ListReportsController,
         GetReportController,
         ListRevisionsController,

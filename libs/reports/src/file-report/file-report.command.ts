@@ -1,22 +1,7 @@
-import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ReportCommand } from '../domain';
-import { CommandContext, ReportCommandRunner, RevisionOutcome } from '../report-command-runner';
+import { CommandHandler } from '@nestjs/cqrs';
+import { ReportCommandMessage, RunsReportCommand } from '../shared/report-command';
 
-export class FileReportCommand extends Command<RevisionOutcome> {
-  constructor(
-    readonly reportId: string,
-    readonly command: Extract<ReportCommand, { type: 'FileReport' }>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class FileReportCommand extends ReportCommandMessage<'FileReport'> {}
 
 @CommandHandler(FileReportCommand)
-export class FileReportHandler implements ICommandHandler<FileReportCommand> {
-  constructor(private readonly runner: ReportCommandRunner) {}
-
-  execute({ reportId, command, context }: FileReportCommand): Promise<RevisionOutcome> {
-    return this.runner.run(reportId, command, context);
-  }
-}
+export class FileReportHandler extends RunsReportCommand<FileReportCommand> {}

@@ -13,7 +13,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { reportView } from '../domain';
 import { ApiErrors } from '../shared/api-errors';
 import { ReportResponse } from '../shared/report.response';
-import { toUtc } from '../shared/report.dto';
+import { revisionFacts, toUtc } from '../shared/report.dto';
 import { WriteRequest, idempotencyOf } from '../shared/write-context';
 import type { WriteRequestInfo } from '../shared/write-context';
 import { FileReportCommand } from './file-report.command';
@@ -51,9 +51,7 @@ export class FileReportController {
           location: body.location,
           occurredAt: toUtc(body.occurredAt),
           figures: body.figures,
-          reason: body.reason,
-          reportedAt: toUtc(body.reportedAt),
-          source: body.source && { ...body.source },
+          ...revisionFacts(body),
         },
         { actor: principal.name, correlationId: requestId, idempotency },
       ),

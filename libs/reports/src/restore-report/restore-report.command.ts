@@ -1,22 +1,7 @@
-import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ReportCommand } from '../domain';
-import { CommandContext, ReportCommandRunner, RevisionOutcome } from '../report-command-runner';
+import { CommandHandler } from '@nestjs/cqrs';
+import { ReportCommandMessage, RunsReportCommand } from '../shared/report-command';
 
-export class RestoreReportCommand extends Command<RevisionOutcome> {
-  constructor(
-    readonly reportId: string,
-    readonly command: Extract<ReportCommand, { type: 'RestoreReport' }>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class RestoreReportCommand extends ReportCommandMessage<'RestoreReport'> {}
 
 @CommandHandler(RestoreReportCommand)
-export class RestoreReportHandler implements ICommandHandler<RestoreReportCommand> {
-  constructor(private readonly runner: ReportCommandRunner) {}
-
-  execute({ reportId, command, context }: RestoreReportCommand): Promise<RevisionOutcome> {
-    return this.runner.run(reportId, command, context);
-  }
-}
+export class RestoreReportHandler extends RunsReportCommand<RestoreReportCommand> {}

@@ -1,22 +1,7 @@
-import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ReportCommand } from '../domain';
-import { CommandContext, ReportCommandRunner, RevisionOutcome } from '../report-command-runner';
+import { CommandHandler } from '@nestjs/cqrs';
+import { ReportCommandMessage, RunsReportCommand } from '../shared/report-command';
 
-export class RetractReportCommand extends Command<RevisionOutcome> {
-  constructor(
-    readonly reportId: string,
-    readonly command: Extract<ReportCommand, { type: 'RetractReport' }>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class RetractReportCommand extends ReportCommandMessage<'RetractReport'> {}
 
 @CommandHandler(RetractReportCommand)
-export class RetractReportHandler implements ICommandHandler<RetractReportCommand> {
-  constructor(private readonly runner: ReportCommandRunner) {}
-
-  execute({ reportId, command, context }: RetractReportCommand): Promise<RevisionOutcome> {
-    return this.runner.run(reportId, command, context);
-  }
-}
+export class RetractReportHandler extends RunsReportCommand<RetractReportCommand> {}

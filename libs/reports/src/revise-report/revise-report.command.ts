@@ -1,22 +1,7 @@
-import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ReportCommand } from '../domain';
-import { CommandContext, ReportCommandRunner, RevisionOutcome } from '../report-command-runner';
+import { CommandHandler } from '@nestjs/cqrs';
+import { ReportCommandMessage, RunsReportCommand } from '../shared/report-command';
 
-export class ReviseReportCommand extends Command<RevisionOutcome> {
-  constructor(
-    readonly reportId: string,
-    readonly command: Extract<ReportCommand, { type: 'ReviseReport' }>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class ReviseReportCommand extends ReportCommandMessage<'ReviseReport'> {}
 
 @CommandHandler(ReviseReportCommand)
-export class ReviseReportHandler implements ICommandHandler<ReviseReportCommand> {
-  constructor(private readonly runner: ReportCommandRunner) {}
-
-  execute({ reportId, command, context }: ReviseReportCommand): Promise<RevisionOutcome> {
-    return this.runner.run(reportId, command, context);
-  }
-}
+export class ReviseReportHandler extends RunsReportCommand<ReviseReportCommand> {}

@@ -91,20 +91,3 @@ export class ReviseReportDto extends RevisionFactsDto {
   @MaxLength(500, { each: true })
   removeFigures?: string[];
 }
-
-/** Retract and restore say only why, and may expect a revision. */
-export class StatusChangeDto extends RevisionFactsDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: MAX_INT32 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_INT32)
-  expectedRevision?: number;
-
-  @ApiProperty({ maxLength: 2000 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(2000)
-  @IsStorableText()
-  declare reason: string;
-}

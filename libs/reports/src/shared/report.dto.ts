@@ -120,6 +120,15 @@ export class FigureDto {
   max?: number;
 }
 
+/** What a command records of why, when the source said it, and which source. */
+export function revisionFacts(body: RevisionFactsDto) {
+  return {
+    reason: body.reason,
+    reportedAt: toUtc(body.reportedAt),
+    source: body.source && { ...body.source },
+  };
+}
+
 /** What every writing command may say about itself. */
 export class RevisionFactsDto {
   @ApiPropertyOptional({ maxLength: 2000, example: 'bodies retrieved' })

@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import { CHANGE_VALUE_SCHEMA } from './value.schemas';
 import { ApiProperty } from '@nestjs/swagger';
 import { RevisionOutcome } from '../report-command-runner';
@@ -24,6 +25,16 @@ export class RevisionResultResponse {
 
   @ApiProperty({ type: ReportResponse })
   report!: ReportResponse;
+}
+
+/**
+ * A write's answer: `201` with the new revision, or `200` when it changed nothing (the current
+ * revision), with its `ETag`.
+ */
+export function answerWithRevision(outcome: RevisionOutcome, response: Response) {
+  response.status(outcome.recorded ? 201 : 200);
+  response.setHeader('ETag', `"${outcome.revision}"`);
+  return revisionResult(outcome);
 }
 
 export function revisionResult(outcome: RevisionOutcome) {

@@ -1,0 +1,44 @@
+import { Body, Controller, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequiresRole } from '@tally/http';
+import type { Response } from 'express';
+import { ApiErrors } from '../shared/api-errors';
+import { revisionFacts } from '../shared/report.dto';
+import { RevisionResultResponse, answerWithRevision } from '../shared/revision.response';
+import { StatusChangeDto } from '../shared/status-change.dto';
+import { ApiWriteHeaders, WriteRequest, commandContext } from '../shared/write-context';
+import type { WriteRequestInfo } from '../shared/write-context';
+import { RestoreReportCommand } from './restore-report.command';
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('reports/:id/restore')
+export class RestoreReportController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Restore a retracted report' })
+  @RequiresRole('editor')
+  @ApiWriteHeaders()
+  @ApiCreatedResponse({
+    type: RevisionResultResponse,
+    description: 'The restoration revision; back to the status before the retraction.',
+  })
+  @ApiErrors(400, 401, 403, 404, 409, 413, 422, 429)
+  async restore(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: StatusChangeDto,
+    @WriteRequest() request: WriteRequestInfo,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const outcome = await this.commands.execute(
+      new RestoreReportCommand(
+        id,
+        { type: 'RestoreReport', ...revisionFacts(body) },
+        commandContext(request, body),
+      ),
+    );
+    return answerWithRevision(outcome, response);
+  }
+}
