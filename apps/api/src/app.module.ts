@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import type { DestinationStream, LogFn, Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { TallyConfig } from './config/tally-config';
@@ -15,6 +15,30 @@ import { ProjectionsService } from './operations/projections.service';
 import { AuthGuard, TALLY_CONFIG } from './http/auth.guard';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { WriteThrottlerGuard, writeThrottlers } from './http/write-throttler.guard';
+
+/** The contexts in which Nest says, at start, what it loaded and mapped: one line each. */
+const STARTUP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
+/** Logs Nest's start-up lines at debug rather than info, so that what matters stands out. */
+function demoteStartupChatter(
+  this: Logger,
+  args: Parameters<LogFn>,
+  method: LogFn,
+  level: number,
+): void {
+  const [first] = args;
+  const context =
+    typeof first === 'object' && first !== null ? (first as { context?: unknown }).context : null;
+  if (
+    level === this.levels.values.info &&
+    typeof context === 'string' &&
+    STARTUP_CONTEXTS.has(context)
+  ) {
+    if (this.isLevelEnabled('debug')) this.debug(...(args as [object, string]));
+    return;
+  }
+  method.apply(this, args);
+}
 
 @Module({})
 export class AppModule {
@@ -30,6 +54,8 @@ export class AppModule {
           pinoHttp: [
             {
               level: log.level,
+              // Nest's start-up chatter (each module loaded, each route mapped): for debugging.
+              hooks: { logMethod: demoteStartupChatter },
               // The request id is the correlation id of the events the request writes.
               genReqId: (request: IncomingMessage) =>
                 (request as IncomingMessage & { requestId?: string }).requestId ?? randomUUID(),

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import pino from 'pino';
+import pinoPretty from 'pino-pretty';
 import { ReportCommandRunner, seedExample } from '@tally/reports';
 import { createApp } from './bootstrap';
 import { ConfigError, TallyConfig, loadConfig, weakTokenWarnings } from './config/tally-config';
@@ -30,12 +31,27 @@ async function main(): Promise<void> {
   }
 
   // Request logs go out asynchronously: under load, the lines logged while one write is in
-  // flight leave together in the next, instead of a write each.
+  // flight leave together in the next, instead of a write each. In a terminal, one readable line
+  // each instead of JSON.
   const logStream = pino.destination({ dest: 1, sync: false });
-  const app = await createApp(config, databaseUrl, { logStream }).catch(async (error: unknown) => {
-    await embedded?.stop();
-    throw error;
-  });
+  const output =
+    config.logFormat === 'pretty'
+      ? pinoPretty({
+          destination: logStream,
+          colorize: Boolean(process.stdout.isTTY),
+          ignore: 'pid,hostname,req,res,context,responseTime,actor',
+          messageFormat:
+            '{if context}[{context}] {end}{msg}' +
+            '{if req.method} {req.method} {req.url} {res.statusCode} {responseTime} ms{end}' +
+            '{if actor} by {actor}{end}',
+        })
+      : logStream;
+  const app = await createApp(config, databaseUrl, { logStream: output }).catch(
+    async (error: unknown) => {
+      await embedded?.stop();
+      throw error;
+    },
+  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -89,6 +89,15 @@ describe('npm start on the embedded default', () => {
       );
     }
     expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+    // Not a terminal: JSON lines; and none of Nest's start-up chatter at info.
+    const contexts = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => (JSON.parse(line) as { context?: string }).context);
+    expect(contexts).toContain('NestApplication');
+    for (const chatter of ['InstanceLoader', 'RoutesResolver', 'RouterExplorer']) {
+      expect(contexts).not.toContain(chatter);
+    }
   }, 120_000);
 });
 

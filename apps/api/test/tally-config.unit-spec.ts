@@ -89,4 +89,12 @@ describe('loadConfig', () => {
       'the token of API key "ana" has 9 characters; use 16 or more',
     ]);
   });
+
+  it('logs readable lines in a terminal and JSON elsewhere, unless told', () => {
+    expect(loadConfig({}, 'server', true).logFormat).toBe('pretty');
+    expect(loadConfig({}, 'server', false).logFormat).toBe('json');
+    expect(loadConfig({ TALLY_LOG_FORMAT: 'json' }, 'server', true).logFormat).toBe('json');
+    expect(loadConfig({ TALLY_LOG_FORMAT: 'pretty' }, 'server', false).logFormat).toBe('pretty');
+    expect(() => loadConfig({ TALLY_LOG_FORMAT: 'xml' })).toThrow(/TALLY_LOG_FORMAT must be/);
+  });
 });

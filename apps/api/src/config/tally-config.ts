@@ -35,6 +35,8 @@ export interface TallyConfig {
    * `trust proxy` takes it: false (none), true (any), a hop count, or addresses and ranges.
    */
   readonly trustProxy: boolean | number | readonly string[];
+  /** `pretty`: one readable line each, for a terminal; `json`: one JSON object a line. */
+  readonly logFormat: 'pretty' | 'json';
 }
 
 /** A configuration the server cannot start with; its message is the one line to print. */
@@ -44,6 +46,7 @@ export class ConfigError extends Error {}
 export function loadConfig(
   env: NodeJS.ProcessEnv,
   purpose: 'server' | 'tool' = 'server',
+  stdoutIsTerminal = Boolean(process.stdout.isTTY),
 ): TallyConfig {
   const databaseUrl = nonEmpty(env.DATABASE_URL);
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -80,7 +83,15 @@ export function loadConfig(
     migrate: boolean(env, 'TALLY_MIGRATE', true),
     corsOrigins: origins(env.TALLY_CORS_ORIGINS),
     trustProxy: trustProxy(env.TALLY_TRUST_PROXY),
+    logFormat: logFormat(env.TALLY_LOG_FORMAT, stdoutIsTerminal),
   };
+}
+
+function logFormat(text: string | undefined, terminal: boolean): 'pretty' | 'json' {
+  const value = nonEmpty(text);
+  if (value === null) return terminal ? 'pretty' : 'json';
+  if (value === 'pretty' || value === 'json') return value;
+  throw new ConfigError(`TALLY_LOG_FORMAT must be pretty or json, not "${value}"`);
 }
 
 /** Tokens short enough to guess: each a line to warn with at start. */

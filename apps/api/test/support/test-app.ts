@@ -33,6 +33,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<TallyConfig> 
     migrate: true,
     corsOrigins: [],
     trustProxy: false,
+    logFormat: 'json',
     ...overrides,
   };
 }
