@@ -18,7 +18,7 @@ import {
 } from './domain';
 import { KnownStates } from './projections/report-states';
 import { RevisionReader } from './revision-reader';
-import { ReportStore } from './report-store';
+import { ReportStateCache } from './report-state-cache';
 import { reportStreamId } from './report-stream';
 
 /** Who asked, and how: what every command carries besides its own fields. */
@@ -50,7 +50,7 @@ const MAX_LOST_RACES = 3;
 @Injectable()
 export class ReportCommandRunner {
   constructor(
-    private readonly store: ReportStore,
+    private readonly store: ReportStateCache,
     private readonly revisions: RevisionReader,
   ) {}
 

@@ -20,7 +20,7 @@ import { ListRevisionsController } from './list-revisions/list-revisions.control
 import { GetRevisionHandler, ListRevisionsHandler } from './list-revisions/list-revisions.query';
 import { reportProjections } from './projections';
 import { ReportCommandRunner } from './report-command-runner';
-import { REPORTS_EVENT_STORE, REPORTS_POOL, ReportStore } from './report-store';
+import { REPORTS_EVENT_STORE, REPORTS_POOL, ReportStateCache } from './report-state-cache';
 import { ReviseReportController } from './revise-report/revise-report.controller';
 import { RestoreReportController } from './restore-report/restore-report.controller';
 import { RetractReportController } from './retract-report/retract-report.controller';
@@ -60,7 +60,7 @@ export class ReportsModule {
             new PostgresEventStore(pool, { inlineProjections: reportProjections() }),
           inject: [REPORTS_POOL],
         },
-        ReportStore,
+        ReportStateCache,
         RevisionReader,
         ReportCommandRunner,
         FileReportHandler,

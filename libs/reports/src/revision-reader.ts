@@ -8,7 +8,7 @@ import {
   RevisionNotFound,
   Source,
 } from './domain';
-import { REPORTS_POOL } from './report-store';
+import { REPORTS_POOL } from './report-state-cache';
 
 export interface StoredRevision {
   readonly revision: number;

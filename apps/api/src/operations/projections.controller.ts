@@ -8,8 +8,7 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { RequiresRole } from '@tally/http';
-import { ApiErrors } from '@tally/reports';
+import { ApiErrors, RequiresRole } from '@tally/http';
 import { ProjectionsService } from './projections.service';
 
 export class ProjectionResponse {

@@ -1,10 +1,9 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { MAX_INT32, ValidationFailed } from '@tally/http';
+import { ApiErrors, MAX_INT32, ValidationFailed } from '@tally/http';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
-import { ApiErrors } from '../shared/api-errors';
 import { ChangeResponse } from '../shared/revision.response';
 import { DiffRevisionsQuery } from './diff-revisions.query';
 

@@ -10,9 +10,8 @@ import {
   ApiProperty,
   ApiTags,
 } from '@nestjs/swagger';
-import { DEFAULT_LIMIT, PageQuery, ValidationFailed } from '@tally/http';
+import { ApiErrors, DEFAULT_LIMIT, PageQuery, ValidationFailed } from '@tally/http';
 import { revisionCursor } from '../shared/cursors';
-import { ApiErrors } from '../shared/api-errors';
 import { SourceResponse } from '../shared/report.response';
 import { FigureHistoryQuery } from './figure-history.query';
 

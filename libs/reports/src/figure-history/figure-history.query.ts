@@ -3,7 +3,7 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { nextRevisionCursor } from '../shared/cursors';
 import { Pool } from 'pg';
 import { Amount, FigureNotFound, RevisionKind, Source } from '../domain';
-import { REPORTS_POOL } from '../report-store';
+import { REPORTS_POOL } from '../report-state-cache';
 import { RevisionReader } from '../revision-reader';
 
 export interface FigureChangeItem {

@@ -1,5 +1,5 @@
 import { FIGURE_LIMITS, MEASURE_PATTERN, MEASURE_RULE } from '../domain';
-import { IsStorableText, IsZonedTime } from '@tally/http';
+import { ApiErrors, IsStorableText, IsZonedTime } from '@tally/http';
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import {
@@ -11,7 +11,6 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { ApiErrors } from '../shared/api-errors';
 import { FigureStatsQuery } from './figure-stats.query';
 
 export class FigureStatsParams {

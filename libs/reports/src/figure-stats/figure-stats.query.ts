@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { Pool } from 'pg';
-import { REPORTS_POOL } from '../report-store';
+import { REPORTS_POOL } from '../report-state-cache';
 
 export interface Totals {
   readonly min: number;

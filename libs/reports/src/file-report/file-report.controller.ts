@@ -7,11 +7,10 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { RequiresRole } from '@tally/http';
+import { ApiErrors, RequiresRole } from '@tally/http';
 import type { Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
 import { reportView } from '../domain';
-import { ApiErrors } from '../shared/api-errors';
 import { ReportResponse } from '../shared/report.response';
 import { revisionFacts, toUtc } from '../shared/report.dto';
 import { WriteRequest, idempotencyOf } from '../shared/write-context';

@@ -7,12 +7,11 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsZonedTime, MAX_INT32, ValidationFailed } from '@tally/http';
+import { ApiErrors, IsZonedTime, MAX_INT32, ValidationFailed } from '@tally/http';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { Response } from 'express';
 import { reportView } from '../domain';
-import { ApiErrors } from '../shared/api-errors';
 import { ReportResponse } from '../shared/report.response';
 import { GetReportQuery } from './get-report.query';
 

@@ -10,9 +10,8 @@ import {
   PickType,
 } from '@nestjs/swagger';
 import { decodeCheckpoint } from '@tally/event-store';
-import { DEFAULT_LIMIT, PageQuery, ValidationFailed } from '@tally/http';
+import { ApiErrors, DEFAULT_LIMIT, PageQuery, ValidationFailed } from '@tally/http';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { ApiErrors } from '../shared/api-errors';
 import { ListEventsQuery } from './list-events.query';
 
 export class ListEventsParams extends PickType(PageQuery, ['limit'] as const) {

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { Checkpoint, PostgresEventStore, encodeCheckpoint } from '@tally/event-store';
 import { Page } from '@tally/http';
-import { REPORTS_EVENT_STORE } from '../report-store';
+import { REPORTS_EVENT_STORE } from '../report-state-cache';
 import { reportIdOf } from '../report-stream';
 
 export interface EventItem {

@@ -9,11 +9,10 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { DEFAULT_LIMIT, IsStorableText, PageQuery } from '@tally/http';
+import { ApiErrors, DEFAULT_LIMIT, IsStorableText, PageQuery } from '@tally/http';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { REPORT_STATUSES } from '../domain';
 import type { ReportStatus } from '../domain';
-import { ApiErrors } from '../shared/api-errors';
 import { ReportResponse } from '../shared/report.response';
 import { reportListCursor } from '../shared/cursors';
 import { ListReportsQuery } from './list-reports.query';

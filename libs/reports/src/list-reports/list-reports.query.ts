@@ -4,7 +4,7 @@ import { Page } from '@tally/http';
 import { ReportListCursor, nextReportListCursor } from '../shared/cursors';
 import { Pool } from 'pg';
 import { ReportState, ReportStatus, ReportView, reportView } from '../domain';
-import { REPORTS_POOL } from '../report-store';
+import { REPORTS_POOL } from '../report-state-cache';
 
 /** Reports, newest change first. */
 export class ListReportsQuery extends Query<Page<ReportView>> {

@@ -9,10 +9,9 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { DEFAULT_LIMIT, PageQuery, ValidationFailed } from '@tally/http';
+import { ApiErrors, DEFAULT_LIMIT, PageQuery, ValidationFailed } from '@tally/http';
 import { revisionCursor } from '../shared/cursors';
 import { REVISION_KINDS, reportView } from '../domain';
-import { ApiErrors } from '../shared/api-errors';
 import { ReportResponse, SourceResponse } from '../shared/report.response';
 import { ChangeResponse } from '../shared/revision.response';
 import { GetRevisionQuery, ListRevisionsQuery } from './list-revisions.query';

@@ -1,9 +1,8 @@
 import { Body, Controller, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequiresRole } from '@tally/http';
+import { ApiErrors, RequiresRole } from '@tally/http';
 import type { Response } from 'express';
-import { ApiErrors } from '../shared/api-errors';
 import { revisionFacts } from '../shared/report.dto';
 import { RevisionResultResponse, answerWithRevision } from '../shared/revision.response';
 import { StatusChangeDto } from '../shared/status-change.dto';

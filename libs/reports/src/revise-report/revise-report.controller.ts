@@ -7,9 +7,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { RequiresRole } from '@tally/http';
+import { ApiErrors, RequiresRole } from '@tally/http';
 import type { Response } from 'express';
-import { ApiErrors } from '../shared/api-errors';
 import { revisionFacts, toUtc } from '../shared/report.dto';
 import { RevisionResultResponse, answerWithRevision } from '../shared/revision.response';
 import { ApiWriteHeaders, WriteRequest, commandContext } from '../shared/write-context';

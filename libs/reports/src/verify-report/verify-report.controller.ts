@@ -1,3 +1,4 @@
+import { ApiErrors } from '@tally/http';
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import {
@@ -7,7 +8,6 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiErrors } from '../shared/api-errors';
 import { VerifyReportQuery } from './verify-report.query';
 
 export class VerificationResponse {

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { PostgresEventStore } from '@tally/event-store';
 import { ReportNotFound } from '../domain';
-import { REPORTS_EVENT_STORE } from '../report-store';
+import { REPORTS_EVENT_STORE } from '../report-state-cache';
 import { reportStreamId } from '../report-stream';
 import { RevisionReader } from '../revision-reader';
 

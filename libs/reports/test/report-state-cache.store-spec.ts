@@ -1,9 +1,9 @@
 import { PostgresEventStore } from '@tally/event-store';
-import { RECENT_STATES_BYTES, ReportStore } from '@tally/reports/report-store';
+import { RECENT_STATES_BYTES, ReportStateCache } from '@tally/reports/report-state-cache';
 import { ReportState } from '@tally/reports/domain';
 import { TestDatabase, createTestDatabase } from '../../../test/support/test-database';
 
-describe('ReportStore: the states a process keeps from its own writes', () => {
+describe('ReportStateCache: the states a process keeps from its own writes', () => {
   let db: TestDatabase;
 
   beforeAll(async () => {
@@ -27,7 +27,7 @@ describe('ReportStore: the states a process keeps from its own writes', () => {
   });
 
   it('keeps them within a budget of bytes, forgetting the least recently written first', async () => {
-    const reports = new ReportStore(db.pool, new PostgresEventStore(db.pool));
+    const reports = new ReportStateCache(db.pool, new PostgresEventStore(db.pool));
     // Large reports: a count of states would let these take gigabytes.
     const large = 1024 * 1024;
     for (let n = 1; n <= 40; n++) reports.remember(state(n, large));

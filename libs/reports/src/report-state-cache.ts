@@ -19,14 +19,14 @@ function weightOf(state: ReportState): number {
 }
 
 /**
- * Loads a report's state for a command. First from the states this process recorded last (a
+ * A cache of report states for the command side. Loads a report's state for a command. First from the states this process recorded last (a
  * command on a report just written needs no read); else from its current-report row, which
  * commits with the events. Either may be behind another process's write: the append's expected
  * version then refuses it, and the caller asks again `fresh`: the row, and any event later than
  * it folded in, so that a retry never decides on a state it has already lost against.
  */
 @Injectable()
-export class ReportStore {
+export class ReportStateCache {
   /** Least recently written first, each with its weight. */
   private readonly recent = new Map<string, { state: ReportState; bytes: number }>();
   private recentBytes = 0;
