@@ -5,28 +5,15 @@ import {
   ReportEvent,
   ReportNotRetracted,
   ReportRetracted,
-  ReportState,
   decide,
   diffReports,
   evolve,
   figureKey,
   reportView,
 } from '@tally/reports/domain';
+import { REPORT_ID, given, stateAfter } from './decider-spec';
 
-const ID = '5b0d7f0e-8d7a-4c1e-9a55-1f0a3a1b2c3d';
-
-/** Folds events as the store would number and stamp them. */
-function given(...events: ReportEvent[]): ReportState | null {
-  return events.reduce<ReportState | null>(
-    (state, event, i) =>
-      evolve(state, event, {
-        reportId: ID,
-        revision: i + 1,
-        recordedAt: `2026-11-20T2${i}:00:00.000Z`,
-      }),
-    null,
-  );
-}
+const ID = REPORT_ID;
 
 const figure = (measure: string, amount: Figure['amount'], dimensions = {}): Figure => ({
   key: figureKey(measure, dimensions),
@@ -52,52 +39,61 @@ const filed: ReportEvent = {
 const revise = (fields: Partial<Extract<ReportCommand, { type: 'ReviseReport' }>>) =>
   ({ type: 'ReviseReport', reason: 'bodies retrieved', ...fields }) as ReportCommand;
 
-function rejection(command: ReportCommand, state: ReportState | null): unknown {
-  try {
-    decide(command, state);
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the command to be refused');
-}
+const revised = (data: Partial<Extract<ReportEvent, { type: 'ReportRevised' }>['data']>) =>
+  ({
+    type: 'ReportRevised',
+    data: {
+      kind: 'update',
+      reason: 'r',
+      reportedAt: null,
+      source: null,
+      details: {},
+      figures: [],
+      removedFigures: [],
+      ...data,
+    },
+  }) as ReportEvent;
+
+const retracted: ReportEvent = {
+  type: 'ReportRetracted',
+  data: { reason: 'wrong town', reportedAt: null, source: null },
+};
 
 describe('decide', () => {
   describe('FileReport', () => {
     it('files a report with canonical figure keys', () => {
-      const events = decide(
-        {
+      given()
+        .when({
           type: 'FileReport',
           title: 'Strikes',
           figures: [
             { measure: 'killed', dimensions: { nationality: 'Syrian', location: 'X' }, value: 9 },
             { measure: 'injured', min: 3, max: 5 },
           ],
-        },
-        null,
-      );
-      expect(events).toEqual([
-        {
-          type: 'ReportFiled',
-          data: {
-            title: 'Strikes',
-            summary: null,
-            location: null,
-            occurredAt: null,
-            reason: null,
-            reportedAt: null,
-            source: null,
-            figures: [
-              {
-                key: 'killed{location=X,nationality=Syrian}',
-                measure: 'killed',
-                dimensions: { location: 'X', nationality: 'Syrian' },
-                amount: 9,
-              },
-              { key: 'injured', measure: 'injured', dimensions: {}, amount: { min: 3, max: 5 } },
-            ],
+        })
+        .then([
+          {
+            type: 'ReportFiled',
+            data: {
+              title: 'Strikes',
+              summary: null,
+              location: null,
+              occurredAt: null,
+              reason: null,
+              reportedAt: null,
+              source: null,
+              figures: [
+                {
+                  key: 'killed{location=X,nationality=Syrian}',
+                  measure: 'killed',
+                  dimensions: { location: 'X', nationality: 'Syrian' },
+                  amount: 9,
+                },
+                { key: 'injured', measure: 'injured', dimensions: {}, amount: { min: 3, max: 5 } },
+              ],
+            },
           },
-        },
-      ]);
+        ]);
     });
 
     it.each([
@@ -119,199 +115,223 @@ describe('decide', () => {
         { measure: 'killed', dimensions: { 'pl=ace': 'a' }, value: 1 },
         'figures[0].dimensions.pl=ace',
       ],
+      [
+        { measure: 'killed', dimensions: { constructor: 'Syrian' }, value: 1 },
+        'figures[0].dimensions',
+      ],
       [{ measure: 'k'.repeat(65), value: 1 }, 'figures[0].measure'],
     ])('refuses the figure %j at %s', (input, path) => {
-      const error = rejection({ type: 'FileReport', title: 'T', figures: [input] }, null);
-      expect(error).toBeInstanceOf(InvalidRevision);
-      expect((error as InvalidRevision).errors.map((e) => e.path)).toContain(path);
+      given()
+        .when({ type: 'FileReport', title: 'T', figures: [input] })
+        .thenRefused(InvalidRevision, {
+          errors: expect.arrayContaining([expect.objectContaining({ path })]),
+        });
     });
 
     it('refuses two figures with the same key', () => {
-      const error = rejection(
-        {
+      given()
+        .when({
           type: 'FileReport',
           title: 'T',
           figures: [
             { measure: 'killed', dimensions: { a: '1', b: '2' }, value: 1 },
             { measure: 'killed', dimensions: { b: '2', a: '1' }, value: 2 },
           ],
-        },
-        null,
-      );
-      expect((error as InvalidRevision).errors).toEqual([
-        { path: 'figures[1]', message: 'same key as figures[0]' },
-      ]);
+        })
+        .thenRefused(InvalidRevision, {
+          errors: [{ path: 'figures[1]', message: 'same key as figures[0]' }],
+        });
     });
 
-    it('refuses more than 200 figures, and an empty title', () => {
+    it('refuses more than 200 figures', () => {
       const figures = Array.from({ length: 201 }, (_, i) => ({ measure: `m${i}`, value: i }));
-      expect(rejection({ type: 'FileReport', title: 'T', figures }, null)).toBeInstanceOf(
-        InvalidRevision,
-      );
-      expect(rejection({ type: 'FileReport', title: '  ' }, null)).toBeInstanceOf(InvalidRevision);
+      given()
+        .when({ type: 'FileReport', title: 'T', figures })
+        .thenRefused(InvalidRevision, {
+          errors: [{ path: 'figures', message: 'a report has at most 200 figures' }],
+        });
+    });
+
+    it('refuses an empty title', () => {
+      given()
+        .when({ type: 'FileReport', title: '  ' })
+        .thenRefused(InvalidRevision, {
+          errors: [{ path: 'title', message: 'must not be empty' }],
+        });
     });
   });
 
   describe('ReviseReport', () => {
     it('records the toll rising with its breakdown', () => {
-      const events = decide(
-        revise({
-          figures: [
-            { measure: 'killed', value: 23 },
-            { measure: 'killed', dimensions: { location: 'Al-Mayadeen' }, value: 13 },
-            { measure: 'positions_targeted', value: 27 },
-          ],
-        }),
-        given(filed),
-      );
-      expect(events).toEqual([
-        {
-          type: 'ReportRevised',
-          data: {
-            kind: 'update',
-            reason: 'bodies retrieved',
-            reportedAt: null,
-            source: null,
-            details: {},
-            figures: [figure('killed', 23), figure('killed', 13, { location: 'Al-Mayadeen' })],
-            removedFigures: [],
+      given(filed)
+        .when(
+          revise({
+            figures: [
+              { measure: 'killed', value: 23 },
+              { measure: 'killed', dimensions: { location: 'Al-Mayadeen' }, value: 13 },
+              { measure: 'positions_targeted', value: 27 },
+            ],
+          }),
+        )
+        .then([
+          {
+            type: 'ReportRevised',
+            data: {
+              kind: 'update',
+              reason: 'bodies retrieved',
+              reportedAt: null,
+              source: null,
+              details: {},
+              figures: [figure('killed', 23), figure('killed', 13, { location: 'Al-Mayadeen' })],
+              removedFigures: [],
+            },
           },
-        },
-      ]);
+        ]);
     });
 
     it('records nothing for a revision that changes nothing', () => {
-      const state = given(filed);
-      expect(
-        decide(
+      given(filed)
+        .when(
           revise({
             set: { title: 'US airstrikes on 27 positions in Deir Ezzor', location: 'Deir Ezzor' },
             figures: [{ measure: 'killed', value: 18 }],
             source: { url: 'https://www.syriahr.com/en/1' },
           }),
-          state,
-        ),
-      ).toEqual([]);
+        )
+        .thenNothing();
     });
 
     it('records a new source confirming an unchanged toll', () => {
-      const events = decide(
-        revise({ source: { url: 'https://example.org/b', publisher: 'B' } }),
-        given(filed),
-      );
-      expect(events).toHaveLength(1);
+      given(filed)
+        .when(revise({ source: { url: 'https://example.org/b', publisher: 'B' } }))
+        .thenMatches([
+          {
+            type: 'ReportRevised',
+            data: { source: { url: 'https://example.org/b' }, figures: [] },
+          },
+        ]);
     });
 
-    it('requires a reason, a known kind and no retraction through set', () => {
-      const state = given(filed);
-      expect((rejection(revise({ reason: ' ' }), state) as InvalidRevision).errors).toEqual([
-        { path: 'reason', message: 'is required' },
-      ]);
-      expect(rejection(revise({ kind: 'retraction' }), state)).toBeInstanceOf(InvalidRevision);
-      expect(rejection(revise({ set: { status: 'retracted' } }), state)).toBeInstanceOf(
-        InvalidRevision,
-      );
+    it('requires a reason', () => {
+      given(filed)
+        .when(revise({ reason: ' ' }))
+        .thenRefused(InvalidRevision, { errors: [{ path: 'reason', message: 'is required' }] });
     });
 
-    it('removes figures that exist, and only those', () => {
-      const state = given(filed);
-      const [event] = decide(
-        revise({ kind: 'correction', removeFigures: ['positions_targeted'] }),
-        state,
-      );
-      expect(event).toMatchObject({
-        data: { kind: 'correction', removedFigures: ['positions_targeted'] },
-      });
-      const error = rejection(revise({ removeFigures: ['injured'] }), state) as InvalidRevision;
-      expect(error.errors).toEqual([{ path: 'removeFigures[0]', message: 'no such figure' }]);
+    it('takes only update and correction as its kind', () => {
+      given(filed)
+        .when(revise({ kind: 'retraction' as 'update' }))
+        .thenRefused(InvalidRevision);
     });
 
-    it('cites at most 100 sources: a new one past them is refused, a known one still taken', () => {
-      const citing = (n: number): ReportEvent => ({
-        type: 'ReportRevised',
-        data: {
-          kind: 'update',
-          reason: 'another outlet',
-          reportedAt: null,
-          source: { url: `https://example.org/${n}` },
-          details: {},
-          figures: [],
-          removedFigures: [],
-        },
-      });
-      const full = given(filed, ...Array.from({ length: 99 }, (_, n) => citing(n)))!;
-      expect(full.sources).toHaveLength(100);
-      const error = rejection(
-        revise({
-          source: { url: 'https://example.org/new' },
-          figures: [{ measure: 'killed', value: 19 }],
-        }),
-        full,
-      ) as InvalidRevision;
-      expect(error.errors).toEqual([
-        { path: 'source', message: 'a report cites at most 100 sources' },
-      ]);
-      expect(
-        decide(
+    it('does not retract through set', () => {
+      given(filed)
+        .when(revise({ set: { status: 'retracted' as 'confirmed' } }))
+        .thenRefused(InvalidRevision);
+    });
+
+    it('removes a figure that exists', () => {
+      given(filed)
+        .when(revise({ kind: 'correction', removeFigures: ['positions_targeted'] }))
+        .thenMatches([{ data: { kind: 'correction', removedFigures: ['positions_targeted'] } }]);
+    });
+
+    it('refuses to remove a figure that does not exist', () => {
+      given(filed)
+        .when(revise({ removeFigures: ['injured'] }))
+        .thenRefused(InvalidRevision, {
+          errors: [{ path: 'removeFigures[0]', message: 'no such figure' }],
+        });
+    });
+
+    const citing = (n: number) => revised({ source: { url: `https://example.org/${n}` } });
+    const hundredSources = [filed, ...Array.from({ length: 99 }, (_, n) => citing(n))];
+
+    it('refuses a 101st source', () => {
+      expect(stateAfter(...hundredSources)?.sources).toHaveLength(100);
+      given(...hundredSources)
+        .when(
+          revise({
+            source: { url: 'https://example.org/new' },
+            figures: [{ measure: 'killed', value: 19 }],
+          }),
+        )
+        .thenRefused(InvalidRevision, {
+          errors: [{ path: 'source', message: 'a report cites at most 100 sources' }],
+        });
+    });
+
+    it('still takes a source already cited when a report has 100', () => {
+      given(...hundredSources)
+        .when(
           revise({
             source: { url: 'https://example.org/5' },
             figures: [{ measure: 'killed', value: 19 }],
           }),
-          full,
-        ),
-      ).toHaveLength(1);
+        )
+        .thenMatches([{ type: 'ReportRevised', data: { figures: [figure('killed', 19)] } }]);
     });
 
     it('takes no revision on a retracted report', () => {
-      const retracted = given(filed, {
-        type: 'ReportRetracted',
-        data: { reason: 'wrong town', reportedAt: null, source: null },
-      });
-      expect(rejection(revise({ set: { title: 'x' } }), retracted)).toBeInstanceOf(ReportRetracted);
+      given(filed, retracted)
+        .when(revise({ set: { title: 'x' } }))
+        .thenRefused(ReportRetracted);
     });
   });
 
   describe('RetractReport and RestoreReport', () => {
-    it('retracts, then restores to the status before the retraction', () => {
-      const confirmed: ReportEvent = {
-        type: 'ReportRevised',
-        data: {
-          kind: 'update',
-          reason: 'confirmed',
-          reportedAt: null,
-          source: null,
-          details: { status: 'confirmed' },
-          figures: [],
-          removedFigures: [],
-        },
-      };
-      const [retraction] = decide(
-        { type: 'RetractReport', reason: 'duplicate' },
-        given(filed, confirmed),
-      );
-      expect(retraction.type).toBe('ReportRetracted');
-      const retracted = given(filed, confirmed, retraction);
-      expect(retracted?.status).toBe('retracted');
-      expect(rejection({ type: 'RetractReport', reason: 'again' }, retracted)).toBeInstanceOf(
-        ReportRetracted,
-      );
-      const [restoration] = decide({ type: 'RestoreReport', reason: 'not a duplicate' }, retracted);
-      expect(restoration).toMatchObject({ type: 'ReportRestored', data: { status: 'confirmed' } });
-      expect(given(filed, confirmed, retraction, restoration)?.status).toBe('confirmed');
+    const confirmed = revised({ reason: 'confirmed', details: { status: 'confirmed' } });
+
+    it('retracts a report', () => {
+      given(filed, confirmed)
+        .when({ type: 'RetractReport', reason: 'duplicate' })
+        .then([
+          {
+            type: 'ReportRetracted',
+            data: { reason: 'duplicate', reportedAt: null, source: null },
+          },
+        ]);
     });
 
-    it('restores only a retracted report and needs a reason', () => {
-      expect(rejection({ type: 'RestoreReport', reason: 'x' }, given(filed))).toBeInstanceOf(
-        ReportNotRetracted,
-      );
-      expect(rejection({ type: 'RetractReport' }, given(filed))).toBeInstanceOf(InvalidRevision);
+    it('does not retract a retracted report', () => {
+      given(filed, confirmed, retracted)
+        .when({ type: 'RetractReport', reason: 'again' })
+        .thenRefused(ReportRetracted);
     });
+
+    it('restores to the status before the retraction', () => {
+      given(filed, confirmed, retracted)
+        .when({ type: 'RestoreReport', reason: 'not a duplicate' })
+        .thenMatches([{ type: 'ReportRestored', data: { status: 'confirmed' } }]);
+    });
+
+    it('restores only a retracted report', () => {
+      given(filed).when({ type: 'RestoreReport', reason: 'x' }).thenRefused(ReportNotRetracted);
+    });
+
+    it('needs a reason to retract', () => {
+      given(filed)
+        .when({ type: 'RetractReport' })
+        .thenRefused(InvalidRevision, { errors: [{ path: 'reason', message: 'is required' }] });
+    });
+  });
+});
+
+describe('evolve', () => {
+  it('folds a retraction and a restoration back to the status before', () => {
+    const confirmed = revised({ reason: 'confirmed', details: { status: 'confirmed' } });
+    const restored: ReportEvent = {
+      type: 'ReportRestored',
+      data: { reason: 'not a duplicate', reportedAt: null, source: null, status: 'confirmed' },
+    };
+    expect(stateAfter(filed, confirmed, retracted)?.status).toBe('retracted');
+    expect(stateAfter(filed, confirmed, retracted, restored)?.status).toBe('confirmed');
   });
 });
 
 describe('evolve and diffReports', () => {
   it('lists what a revision changed, figures by key and new sources', () => {
-    const before = given(filed)!;
+    const before = stateAfter(filed)!;
     const [event] = decide(
       revise({
         set: { summary: 'toll rose' },
@@ -347,20 +367,6 @@ describe('evolve and diffReports', () => {
   });
 
   it('leaves out fields changed and changed back', () => {
-    const revised = (data: Partial<Extract<ReportEvent, { type: 'ReportRevised' }>['data']>) =>
-      ({
-        type: 'ReportRevised',
-        data: {
-          kind: 'update',
-          reason: 'r',
-          reportedAt: null,
-          source: null,
-          details: {},
-          figures: [],
-          removedFigures: [],
-          ...data,
-        },
-      }) as ReportEvent;
     const events = [
       filed,
       revised({ details: { title: 'Strikes elsewhere' }, figures: [figure('killed', 23)] }),
@@ -369,9 +375,9 @@ describe('evolve and diffReports', () => {
         figures: [figure('killed', 18)],
       }),
     ];
-    const first = given(events[0])!;
-    const middle = given(...events.slice(0, 2))!;
-    const last = given(...events)!;
+    const first = stateAfter(events[0])!;
+    const middle = stateAfter(...events.slice(0, 2))!;
+    const last = stateAfter(...events)!;
     expect(diffReports(first, middle).map((change) => change.path)).toEqual([
       'title',
       'figures.killed',
