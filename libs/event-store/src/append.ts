@@ -15,7 +15,7 @@ import {
   PendingEvent,
   RecordedEvent,
 } from './event-store.types';
-import { InlineProjection } from './inline-projection';
+import { Projection } from './projection';
 import { Queryable, inTransaction } from './transaction';
 
 /*
@@ -75,7 +75,7 @@ export class AppendRefused extends Error {
 export function appendOnce(
   pool: Pool,
   attempt: Attempt,
-  projections: readonly InlineProjection[],
+  projections: readonly Projection[],
 ): Promise<AppendResult> {
   const statements = projectionStatements(attempt, projections);
   if (statements) return appendEvents(pool, attempt, statements);
@@ -95,7 +95,7 @@ export function appendOnce(
  */
 function projectionStatements(
   { streamId, expected, events, metadata, options, recordedAt }: Attempt,
-  projections: readonly InlineProjection[],
+  projections: readonly Projection[],
 ): ProjectionStatement[] | null {
   if (events.length !== 1) return null;
   if (projections.length === 0) return [];

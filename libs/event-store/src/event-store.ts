@@ -23,14 +23,14 @@ import {
   RecordedEvent,
   VerifyResult,
 } from './event-store.types';
-import { InlineProjection } from './inline-projection';
+import { Projection } from './projection';
 import { Queryable } from './transaction';
 import { Upcaster, UpcasterRegistry } from './upcasters';
 import { StreamHeadWitness, verifyStream } from './verify-stream';
 
 export interface EventStoreOptions {
   readonly upcasters?: readonly Upcaster[];
-  readonly inlineProjections?: readonly InlineProjection[];
+  readonly inlineProjections?: readonly Projection[];
   /** What appends are recorded at (a Date holds milliseconds); never before the stream's head. */
   readonly clock?: () => Date;
 }
@@ -50,7 +50,7 @@ const MAX_VERSION = 2_147_483_647;
  */
 export class PostgresEventStore {
   private readonly upcasters: UpcasterRegistry;
-  private readonly inlineProjections: readonly InlineProjection[];
+  private readonly inlineProjections: readonly Projection[];
   private readonly clock: () => Date;
   private readonly appendListeners = new Set<() => void>();
   private notifyTimer: NodeJS.Timeout | null = null;
@@ -287,7 +287,7 @@ export class PostgresEventStore {
   }
 
   /** The inline projections that handle any of these events. */
-  private projectionsFor(events: readonly NewEvent[]): readonly InlineProjection[] {
+  private projectionsFor(events: readonly NewEvent[]): readonly Projection[] {
     if (this.inlineProjections.length === 0) return [];
     return this.inlineProjections.filter((p) => events.some((e) => p.handles.includes(e.type)));
   }

@@ -1,3 +1,4 @@
+import type { StatesBefore } from './projection';
 /** What a caller appends: the stored type string is explicit, never a class name. */
 export interface NewEvent<Data = unknown> {
   readonly type: string;
@@ -45,8 +46,8 @@ export interface AppendOptions {
   readonly commandId?: string;
   /** What the command said (a hash of its content), compared when the command id repeats. */
   readonly fingerprint?: string;
-  /** Handed to the inline projections: what the appender knew before (see `InlineProjection`). */
-  readonly known?: unknown;
+  /** Handed to the inline projections: what the appender knew before (see `Projection`). */
+  readonly known?: StatesBefore;
 }
 
 export interface AppendResult {

@@ -4,7 +4,7 @@ export * from './event-store';
 export * from './event-store.errors';
 export * from './event-store.types';
 export * from './hash-chain';
-export * from './inline-projection';
+export * from './projection';
 export * from './upcasters';
 export * from './projection-daemon';
 export * from './projection-rebuild';

@@ -1,3 +1,4 @@
+import { Projection } from './projection';
 import { createHash } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { encodeCheckpoint } from './checkpoints';
@@ -5,14 +6,6 @@ import { APPENDED_CHANNEL, PostgresEventStore } from './event-store';
 import { Checkpoint, RecordedEvent } from './event-store.types';
 import { inTransaction } from './transaction';
 import { isTransientDatabaseError } from './transient-errors';
-
-/** A projection kept up to date behind the appends, by one daemon across all instances. */
-export interface AsyncProjection {
-  readonly name: string;
-  readonly handles: readonly string[];
-  readonly tables?: readonly string[];
-  apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void>;
-}
 
 export type ProjectionStatus = 'running' | 'error' | 'stopped';
 
@@ -73,7 +66,7 @@ export class ProjectionDaemon {
   constructor(
     private readonly pool: Pool,
     private readonly store: PostgresEventStore,
-    private readonly projections: readonly AsyncProjection[],
+    private readonly projections: readonly Projection[],
     options: DaemonOptions = {},
   ) {
     this.pollMs = options.pollMs ?? 1000;
@@ -187,7 +180,7 @@ export class ProjectionDaemon {
     this.wakeAll();
   }
 
-  private async run(projection: AsyncProjection): Promise<void> {
+  private async run(projection: Projection): Promise<void> {
     let failures = 0;
     while (!this.stopped) {
       try {
@@ -249,7 +242,7 @@ export class ProjectionDaemon {
   }
 
   /** Applies one batch; how many events it applied. */
-  private async step(projection: AsyncProjection): Promise<number> {
+  private async step(projection: Projection): Promise<number> {
     const { rows } = await this.pool.query<{
       transaction_id: string;
       global_position: string;
@@ -293,7 +286,7 @@ export class ProjectionDaemon {
   }
 
   private async applyAndCheckpoint(
-    projection: AsyncProjection,
+    projection: Projection,
     events: readonly RecordedEvent[],
   ): Promise<void> {
     const last = events[events.length - 1];

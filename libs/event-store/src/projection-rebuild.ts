@@ -1,3 +1,4 @@
+import { Projection } from './projection';
 import { randomBytes } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { PostgresEventStore } from './event-store';
@@ -5,22 +6,6 @@ import { RebuildInProgressError } from './event-store.errors';
 import { Checkpoint, ReadAllResult, RecordedEvent, StreamPosition } from './event-store.types';
 import { assertPlainIdentifier } from './sql-identifier';
 import { inTransaction } from './transaction';
-
-/** A projection that can be rebuilt from the events alone: it names the tables it owns. */
-export interface RebuildableProjection {
-  readonly name: string;
-  readonly handles: readonly string[];
-  /** Its tables in the `public` schema, which `apply` writes through unqualified names. */
-  readonly tables: readonly string[];
-  apply(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void>;
-  /**
-   * For a projection whose rows depend only on the order of events within each stream: a fresh
-   * loader that fills its empty tables from the log read stream by stream, without reading
-   * them back (they have no indexes yet) and in bulk. `pass` is the same object for every loader
-   * of one rebuild pass, for loaders that share work to key it by.
-   */
-  loader?(pass: object): StreamLoader;
-}
 
 /** Fills a projection's fresh tables during one rebuild; see `rebuildProjections`. */
 export interface StreamLoader {
@@ -39,7 +24,7 @@ export interface StreamLoader {
 export type LoaderWrite = (tx: PoolClient) => Promise<void>;
 
 export interface RebuildTarget {
-  readonly projection: RebuildableProjection;
+  readonly projection: Projection;
   /** True for a projection whose checkpoint lives in `projections` (an async one). */
   readonly async?: boolean;
 }
@@ -133,7 +118,7 @@ async function rebuildRun(
 ): Promise<RebuildResult> {
   const batchSize = options.batchSize ?? 2000;
   const types = [...new Set(targets.flatMap((t) => t.projection.handles))];
-  const building = (p: RebuildableProjection) => `rebuild_${p.name}_${run}`;
+  const building = (p: Projection) => `rebuild_${p.name}_${run}`;
   const pass = {};
   const loaders = targets.every((t) => t.projection.loader)
     ? new Map(targets.map(({ projection }) => [projection, projection.loader!(pass)]))
@@ -166,13 +151,13 @@ async function rebuildRun(
   // to a live table. Nothing depends on a building table until the swap, whose commit is
   // synchronous and so flushes every page written before it: a page's commit need not wait for
   // the disk.
-  const inBuilding = (projection: RebuildableProjection, work: LoaderWrite) =>
+  const inBuilding = (projection: Projection, work: LoaderWrite) =>
     inTransaction(
       pool,
       work,
       `SET LOCAL search_path = ${building(projection)}; SET LOCAL synchronous_commit = off`,
     );
-  const applyTo = (tx: PoolClient, projection: RebuildableProjection, events: RecordedEvent[]) =>
+  const applyTo = (tx: PoolClient, projection: Projection, events: RecordedEvent[]) =>
     withSearchPath(tx, building(projection), () => projection.apply(tx, events));
 
   let checkpoint: Checkpoint | null = null;
@@ -262,7 +247,7 @@ async function rebuildRun(
  */
 const WRITES_IN_FLIGHT = 2;
 
-function handledBy(projection: RebuildableProjection, events: readonly RecordedEvent[]) {
+function handledBy(projection: Projection, events: readonly RecordedEvent[]) {
   return events.filter((e) => projection.handles.includes(e.type));
 }
 
@@ -275,20 +260,20 @@ async function fillStreamByStream(
   store: PostgresEventStore,
   upTo: Checkpoint,
   targets: readonly RebuildTarget[],
-  loaders: ReadonlyMap<RebuildableProjection, StreamLoader>,
+  loaders: ReadonlyMap<Projection, StreamLoader>,
   options: {
     batchSize: number;
     types: readonly string[];
     signal?: AbortSignal;
-    run: (projection: RebuildableProjection, write: LoaderWrite) => Promise<void>;
+    run: (projection: Projection, write: LoaderWrite) => Promise<void>;
   },
 ): Promise<number> {
   const read = (after: StreamPosition | null) =>
     store.readByStream({ after, upTo, limit: options.batchSize, types: options.types });
-  const writing = new Map<RebuildableProjection, Promise<void>[]>(
+  const writing = new Map<Projection, Promise<void>[]>(
     targets.map(({ projection }) => [projection, []]),
   );
-  const enqueue = async (projection: RebuildableProjection, write: LoaderWrite) => {
+  const enqueue = async (projection: Projection, write: LoaderWrite) => {
     const inFlight = writing.get(projection)!;
     while (inFlight.length >= WRITES_IN_FLIGHT) await inFlight.shift();
     const written = options.run(projection, write);

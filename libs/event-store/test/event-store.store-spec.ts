@@ -2,7 +2,7 @@ import { PoolClient } from 'pg';
 import {
   Checkpoint,
   CommandReplayMismatchError,
-  InlineProjection,
+  Projection,
   PendingEvent,
   PostgresEventStore,
   RecordedEvent,
@@ -10,6 +10,7 @@ import {
   decodeCheckpoint,
   encodeCheckpoint,
   runProjectionStatement,
+  StatesBefore,
 } from '@tally/event-store';
 import { TestDatabase, createTestDatabase } from '../../../test/support/test-database';
 
@@ -104,7 +105,7 @@ describe('PostgresEventStore', () => {
 
   describe('inline projections', () => {
     /** Counts into `tallies`: one statement inside the append's, or a write of its own. */
-    const tallying = (mode: 'statement' | 'apply'): InlineProjection => {
+    const tallying = (mode: 'statement' | 'apply'): Projection => {
       const write = (events: readonly PendingEvent[], first: number) => ({
         text: `INSERT INTO tallies (stream_id, version, n, hash)
                SELECT t.stream_id, t.version, t.n, a.hash
@@ -124,11 +125,15 @@ describe('PostgresEventStore', () => {
       return {
         name: `tallies_${mode}`,
         handles: ['Counted'],
+        tables: ['tallies'],
         apply: (tx, events) => runProjectionStatement(tx, events, (first) => write(events, first)),
         ...(mode === 'statement'
           ? {
-              statement: (events: readonly PendingEvent[], _known: unknown, first: number) =>
-                write(events, first),
+              statement: (
+                events: readonly PendingEvent[],
+                _known: StatesBefore | undefined,
+                first: number,
+              ) => write(events, first),
             }
           : {}),
       };
@@ -168,7 +173,7 @@ describe('PostgresEventStore', () => {
     );
 
     it('rolls the events back when its statement fails', async () => {
-      const failing: InlineProjection = {
+      const failing: Projection = {
         ...tallying('statement'),
         statement: (events, _known, first) => ({
           text: `INSERT INTO tallies (stream_id, version, n, hash)
@@ -535,9 +540,10 @@ describe('PostgresEventStore', () => {
       const inside = new Promise<void>((r) => (entered = r));
       let release!: () => void;
       const gate = new Promise<void>((r) => (release = r));
-      const holding: InlineProjection = {
+      const holding: Projection = {
         name: 'holding',
         handles: ['Slow'],
+        tables: [],
         async apply(_tx: PoolClient) {
           entered();
           await gate;

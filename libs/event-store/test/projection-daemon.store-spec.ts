@@ -1,7 +1,6 @@
 import { PoolClient } from 'pg';
 import {
-  AsyncProjection,
-  InlineProjection,
+  Projection,
   PostgresEventStore,
   ProjectionDaemon,
   RecordedEvent,
@@ -12,14 +11,11 @@ import { Pool } from 'pg';
 import { TestDatabase, createTestDatabase } from '../../../test/support/test-database';
 
 /** Records every event it applies; applying one twice would break the primary key. */
-function recorder(
-  name: string,
-  table: string,
-  fails?: (e: RecordedEvent) => boolean,
-): AsyncProjection {
+function recorder(name: string, table: string, fails?: (e: RecordedEvent) => boolean): Projection {
   return {
     name,
     handles: [`Noted-${name}`],
+    tables: [table],
     async apply(tx: PoolClient, events: readonly RecordedEvent[]) {
       for (const event of events) {
         if (fails?.(event)) throw new Error(`cannot apply ${event.globalPosition}`);
@@ -70,7 +66,7 @@ describe('ProjectionDaemon', () => {
     return rows.map((row) => row.stream_id);
   }
 
-  function daemon(projections: AsyncProjection[], ownPool = false): ProjectionDaemon {
+  function daemon(projections: Projection[], ownPool = false): ProjectionDaemon {
     const pool = ownPool ? new Pool({ connectionString: db.url, max: 10 }) : db.pool;
     if (ownPool) pools.push(pool);
     const created = new ProjectionDaemon(pool, new PostgresEventStore(pool), projections, {
@@ -91,9 +87,10 @@ describe('ProjectionDaemon', () => {
     const inside = new Promise<void>((r) => (entered = r));
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const holding: InlineProjection = {
+    const holding: Projection = {
       name: 'holding',
       handles: ['Noted-late'],
+      tables: [],
       async apply() {
         entered();
         await gate;
@@ -185,7 +182,7 @@ describe('ProjectionDaemon', () => {
     ];
     const inner = recorder('transient', name);
     let failures = 0;
-    const flaky: AsyncProjection = {
+    const flaky: Projection = {
       ...inner,
       async apply(tx, events) {
         if (failures < transient.length) throw transient[failures++];

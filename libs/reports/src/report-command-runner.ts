@@ -16,7 +16,7 @@ import {
   diffReports,
   evolve,
 } from './domain';
-import { KnownStates } from './projections/report-states';
+import { knownStates } from './projections/report-states';
 import { RevisionReader } from './revision-reader';
 import { ReportStateCache } from './report-state-cache';
 import { reportStreamId } from './report-stream';
@@ -113,7 +113,7 @@ export class ReportCommandRunner {
           {
             commandId,
             fingerprint: context.idempotency?.fingerprint,
-            known: new KnownStates(new Map([[reportId, state]])),
+            known: knownStates(new Map([[reportId, state]])),
           },
         );
         if (result.duplicate) {

@@ -2,7 +2,7 @@ import {
   RebuildOptions,
   Checkpoint,
   PostgresEventStore,
-  RebuildableProjection,
+  Projection,
   decodeCheckpoint,
   encodeCheckpoint,
   projectionStates,
@@ -13,7 +13,7 @@ import { asyncReportProjections, reportProjections } from '@tally/reports/projec
 import { Pool } from 'pg';
 
 export interface ProjectionEntry {
-  readonly projection: RebuildableProjection;
+  readonly projection: Projection;
   readonly lifecycle: 'inline' | 'async';
 }
 
@@ -29,19 +29,9 @@ export interface ProjectionReport {
 
 /** Every named projection of the product, inline and async, each rebuildable. */
 export function projectionRegistry(): ProjectionEntry[] {
-  const rebuildable = (projection: { tables?: readonly string[] }) => {
-    if (!projection.tables) throw new Error('every projection names its tables');
-    return projection as RebuildableProjection;
-  };
   return [
-    ...reportProjections().map((p) => ({
-      projection: rebuildable(p),
-      lifecycle: 'inline' as const,
-    })),
-    ...asyncReportProjections().map((p) => ({
-      projection: rebuildable(p),
-      lifecycle: 'async' as const,
-    })),
+    ...reportProjections().map((projection) => ({ projection, lifecycle: 'inline' as const })),
+    ...asyncReportProjections().map((projection) => ({ projection, lifecycle: 'async' as const })),
   ];
 }
 

@@ -5,12 +5,7 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
-import {
-  AsyncProjection,
-  PostgresEventStore,
-  ProjectionDaemon,
-  RebuildInProgressError,
-} from '@tally/event-store';
+import { PostgresEventStore, ProjectionDaemon, RebuildInProgressError } from '@tally/event-store';
 import { REPORTS_EVENT_STORE } from '@tally/reports';
 import { Pool } from 'pg';
 import { OWNER_POOL, PG_POOL } from '../database/database.module';
@@ -47,7 +42,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   ) {
     const asyncProjections = projectionRegistry()
       .filter((entry) => entry.lifecycle === 'async')
-      .map((entry) => entry.projection as AsyncProjection);
+      .map((entry) => entry.projection);
     this.daemon = new ProjectionDaemon(pool, store, asyncProjections);
   }
 

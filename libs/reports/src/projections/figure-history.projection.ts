@@ -1,11 +1,12 @@
 import {
-  InlineProjection,
+  Projection,
   PendingEvent,
   ProjectionStatement,
   RecordedEvent,
   StreamLoader,
   copyRows,
   runProjectionStatement,
+  StatesBefore,
 } from '@tally/event-store';
 import { PoolClient } from 'pg';
 import {
@@ -21,7 +22,7 @@ import { asReportEvent, reportIdOf } from '../report-stream';
 import { knownStatesBefore, loadedPageOf } from './report-states';
 
 /** `report_figure_changes`: one row per revision that changed a figure, from and to. */
-export class FigureHistoryProjection implements InlineProjection {
+export class FigureHistoryProjection implements Projection {
   readonly name = 'figure_history';
   readonly tables = ['report_figure_changes'];
   readonly handles = REPORT_EVENT_TYPES;
@@ -30,7 +31,11 @@ export class FigureHistoryProjection implements InlineProjection {
    * Set-based: one read of the last amount of every figure the batch touches (none when the
    * appender knew the reports' states, whose figures are those amounts), one write.
    */
-  async apply(tx: PoolClient, events: readonly RecordedEvent[], known?: unknown): Promise<void> {
+  async apply(
+    tx: PoolClient,
+    events: readonly RecordedEvent[],
+    known?: StatesBefore,
+  ): Promise<void> {
     const batch = changesOf(events);
     const slots = slotsOf(batch);
     if (slots.length === 0) return;
@@ -41,7 +46,7 @@ export class FigureHistoryProjection implements InlineProjection {
 
   statement(
     events: readonly PendingEvent[],
-    known: unknown,
+    known: StatesBefore | undefined,
     first: number,
   ): ProjectionStatement | null {
     const before = knownStatesBefore(events, known);

@@ -1,4 +1,4 @@
-import { AsyncProjection, RecordedEvent } from '@tally/event-store';
+import { Projection, RecordedEvent } from '@tally/event-store';
 import { PoolClient } from 'pg';
 import { REPORT_EVENT_TYPES, ReportState, RevisionStamp } from '../domain';
 import { reportIdsOf } from '../report-stream';
@@ -20,7 +20,7 @@ interface Period {
  * the period it held as recorded. A retracted report holds none. Async: totals across reports
  * need no lock on the writers' path.
  */
-export class FigureTotalsProjection implements AsyncProjection {
+export class FigureTotalsProjection implements Projection {
   readonly name = 'figure_totals';
   readonly tables = ['stats_reports', 'stats_figure_periods'];
   readonly handles = REPORT_EVENT_TYPES;

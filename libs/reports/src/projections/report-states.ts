@@ -1,11 +1,12 @@
 import {
-  InlineProjection,
+  Projection,
   PendingEvent,
   ProjectionStatement,
   RecordedEvent,
   LoaderWrite,
   StreamLoader,
   runProjectionStatement,
+  StatesBefore,
 } from '@tally/event-store';
 import { PoolClient } from 'pg';
 import { REPORT_EVENT_TYPES, ReportState, evolve } from '../domain';
@@ -91,10 +92,9 @@ export function loadedPageOf(pass: object): LoadedPage {
   return page;
 }
 
-/** What a command knew when it appended: each report's state, null for one not filed yet. */
-export class KnownStates {
-  constructor(readonly states: ReadonlyMap<string, ReportState | null>) {}
-}
+/** What a command knew when it appended: each report's state by its id, null for one not filed yet. */
+export const knownStates = (states: ReadonlyMap<string, ReportState | null>) =>
+  new StatesBefore<ReportState>(states);
 
 /**
  * The state of each of the batch's reports just before its first event in the batch, taken from
@@ -103,9 +103,9 @@ export class KnownStates {
  */
 export function knownStatesBefore(
   events: readonly PendingEvent[],
-  known: unknown,
+  known: StatesBefore | undefined,
 ): Map<string, ReportState> | null {
-  if (!(known instanceof KnownStates)) return null;
+  if (!(known instanceof StatesBefore)) return null;
   const before = new Map<string, ReportState>();
   const seen = new Set<string>();
   for (const recorded of events) {
@@ -113,7 +113,8 @@ export function knownStatesBefore(
     if (seen.has(reportId)) continue;
     seen.add(reportId);
     if (!known.states.has(reportId)) return null;
-    const state = known.states.get(reportId) ?? null;
+    // The store hands back what the runner gave it: report states, by report id.
+    const state = (known.states.get(reportId) as ReportState | null | undefined) ?? null;
     if ((state?.revision ?? 0) !== recorded.streamVersion - 1) return null;
     if (state) before.set(reportId, state);
   }
@@ -124,7 +125,7 @@ export function knownStatesBefore(
  * A projection written from each report's state before a batch: the appender's when it knew it
  * (then it offers its writes as a statement of the append's), its own rows' otherwise.
  */
-export abstract class ReportStatesProjection implements InlineProjection {
+export abstract class ReportStatesProjection implements Projection {
   abstract readonly name: string;
   abstract readonly tables: readonly string[];
   readonly handles = REPORT_EVENT_TYPES;
@@ -194,14 +195,18 @@ export abstract class ReportStatesProjection implements InlineProjection {
     };
   }
 
-  async apply(tx: PoolClient, events: readonly RecordedEvent[], known?: unknown): Promise<void> {
+  async apply(
+    tx: PoolClient,
+    events: readonly RecordedEvent[],
+    known?: StatesBefore,
+  ): Promise<void> {
     const states = knownStatesBefore(events, known) ?? (await this.read(tx, reportIdsOf(events)));
     await runProjectionStatement(tx, events, (first) => this.write(events, states, first));
   }
 
   statement(
     events: readonly PendingEvent[],
-    known: unknown,
+    known: StatesBefore | undefined,
     first: number,
   ): ProjectionStatement | null {
     const states = knownStatesBefore(events, known);
