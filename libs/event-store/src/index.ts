@@ -12,3 +12,4 @@ export * from './copy-rows';
 export * from './transaction';
 export * from './transient-errors';
 export * from './verify-stream';
+export * from './projection-states';

@@ -1,21 +1,13 @@
 import { Projection } from './projection';
 import { createHash } from 'node:crypto';
-import { Pool, PoolClient } from 'pg';
+import { Pool } from 'pg';
 import { encodeCheckpoint } from './checkpoints';
-import { APPENDED_CHANNEL, PostgresEventStore } from './event-store';
+import { PostgresEventStore } from './event-store';
+import { AppendedListener, Kept, giveBack } from './kept-connection';
+import { ProjectionStatus } from './projection-states';
 import { Checkpoint, RecordedEvent } from './event-store.types';
 import { inTransaction } from './transaction';
 import { isTransientDatabaseError } from './transient-errors';
-
-export type ProjectionStatus = 'running' | 'error' | 'stopped';
-
-export interface ProjectionState {
-  readonly name: string;
-  readonly position: string | null;
-  readonly status: ProjectionStatus;
-  readonly error: string | null;
-  readonly failedPosition: string | null;
-}
 
 export interface DaemonOptions {
   /** How often to poll when no notification arrives, and to try for a lock held elsewhere. */
@@ -25,12 +17,6 @@ export interface DaemonOptions {
   readonly settleMs?: number;
   /** The longest wait between tries after transient errors (the first waits `pollMs`). */
   readonly maxBackoffMs?: number;
-}
-
-/** A pooled connection the daemon keeps, with the error listener it must take off again. */
-interface Kept {
-  readonly client: PoolClient;
-  readonly onError: () => void;
 }
 
 /** The advisory lock key of a projection: the same in every instance. */
@@ -53,13 +39,12 @@ export class ProjectionDaemon {
   private readonly settleMs: number;
   private readonly maxBackoffMs: number;
   private settleTimer: NodeJS.Timeout | null = null;
-  private relistenTimer: NodeJS.Timeout | null = null;
   /** Counts wake-ups, so that one arriving while a loop was busy is not slept through. */
   private wakes = 0;
   private readonly loops = new Map<string, Promise<void>>();
   private readonly holders = new Map<string, Kept>();
   private readonly wakers = new Set<() => void>();
-  private listener: Kept | null = null;
+  private readonly listener: AppendedListener;
   private unsubscribe: (() => void) | null = null;
   private stopped = true;
 
@@ -73,6 +58,7 @@ export class ProjectionDaemon {
     this.batchSize = options.batchSize ?? 500;
     this.settleMs = options.settleMs ?? 100;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.listener = new AppendedListener(pool, () => this.nudge(), Math.min(this.pollMs, 1000));
   }
 
   async start(): Promise<void> {
@@ -85,7 +71,7 @@ export class ProjectionDaemon {
     }
     // Appends through this process's store nudge the daemon directly; others' through a NOTIFY.
     this.unsubscribe = this.store.onAppended(() => this.nudge());
-    await this.listen();
+    await this.listener.start();
     for (const projection of this.projections) {
       this.loops.set(projection.name, this.run(projection));
     }
@@ -98,71 +84,15 @@ export class ProjectionDaemon {
     this.unsubscribe = null;
     if (this.settleTimer) clearTimeout(this.settleTimer);
     this.settleTimer = null;
-    if (this.relistenTimer) clearTimeout(this.relistenTimer);
-    this.relistenTimer = null;
     this.wakeAll();
     await Promise.all(this.loops.values());
     this.loops.clear();
     for (const kept of this.holders.values()) {
       await kept.client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
-      this.giveBack(kept, false);
+      giveBack(kept, false);
     }
     this.holders.clear();
-    if (this.listener) {
-      const { client } = this.listener;
-      await client.query(`UNLISTEN ${APPENDED_CHANNEL}`).catch(() => undefined);
-      this.giveBack(this.listener, false);
-      this.listener = null;
-    }
-  }
-
-  /**
-   * LISTENs for appends of other processes on a connection of its own. When that connection dies
-   * (the database restarted), it listens again on a new one once the database answers, and looks
-   * for what was appended meanwhile.
-   */
-  private async listen(): Promise<void> {
-    this.relistenTimer = null;
-    if (this.stopped || this.listener) return;
-    let kept: Kept | null = null;
-    try {
-      const client = await this.pool.connect();
-      const listening: Kept = {
-        client,
-        onError: () => {
-          if (this.listener !== listening) return;
-          this.listener = null;
-          this.giveBack(listening, true);
-          this.relisten();
-        },
-      };
-      kept = listening;
-      client.on('error', listening.onError);
-      client.on('notification', () => this.nudge());
-      await client.query(`LISTEN ${APPENDED_CHANNEL}`);
-      if (this.stopped) {
-        this.giveBack(listening, true);
-        return;
-      }
-      this.listener = listening;
-      this.nudge(); // what was appended while nobody listened
-    } catch {
-      if (kept) this.giveBack(kept, true);
-      this.relisten();
-    }
-  }
-
-  private relisten(): void {
-    if (this.stopped || this.relistenTimer) return;
-    this.relistenTimer = setTimeout(() => void this.listen(), Math.min(this.pollMs, 1000));
-    this.relistenTimer.unref();
-  }
-
-  /** Gives a kept connection back to the pool (or ends it), without the listeners put on it. */
-  private giveBack({ client, onError }: Kept, destroy: boolean): void {
-    client.off('error', onError);
-    client.removeAllListeners('notification');
-    client.release(destroy);
+    await this.listener.stop();
   }
 
   /** Whether this daemon holds the projection's lock and so is the one running it. */
@@ -238,7 +168,7 @@ export class ProjectionDaemon {
     const kept = this.holders.get(name);
     if (!kept) return;
     this.holders.delete(name);
-    this.giveBack(kept, true);
+    giveBack(kept, true);
   }
 
   /** Applies one batch; how many events it applied. */
@@ -334,32 +264,4 @@ export class ProjectionDaemon {
       this.wakeAll();
     }, this.settleMs);
   }
-}
-
-/** The state of each named projection, as stored. */
-export async function projectionStates(pool: Pool): Promise<ProjectionState[]> {
-  const { rows } = await pool.query<{
-    name: string;
-    transaction_id: string;
-    global_position: string;
-    status: ProjectionStatus;
-    error: string | null;
-    failed_position: string | null;
-  }>(
-    `SELECT name, transaction_id::text, global_position::text, status, error, failed_position
-       FROM projections ORDER BY name`,
-  );
-  return rows.map((row) => ({
-    name: row.name,
-    position:
-      row.global_position === '0'
-        ? null
-        : encodeCheckpoint({
-            transactionId: row.transaction_id,
-            globalPosition: row.global_position,
-          }),
-    status: row.status,
-    error: row.error,
-    failedPosition: row.failed_position,
-  }));
 }

@@ -1,9 +1,11 @@
 import { Projection } from './projection';
+import { fillStreamByStream, handledBy } from './rebuild-fill';
+import { indexesOf, keepRights, withSearchPath } from './rebuild-tables';
 import { randomBytes } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { PostgresEventStore } from './event-store';
 import { RebuildInProgressError } from './event-store.errors';
-import { Checkpoint, ReadAllResult, RecordedEvent, StreamPosition } from './event-store.types';
+import { Checkpoint, ReadAllResult, RecordedEvent } from './event-store.types';
 import { assertPlainIdentifier } from './sql-identifier';
 import { inTransaction } from './transaction';
 
@@ -238,125 +240,4 @@ async function rebuildRun(
     }
   });
   return { events: applied, checkpoint };
-}
-
-/**
- * How many pages of a projection's writes may run at once in a bulk fill, each in a transaction
- * of its own (their rows never overlap): enough that PostgreSQL is never waiting for Node, nor
- * Node for PostgreSQL.
- */
-const WRITES_IN_FLIGHT = 2;
-
-function handledBy(projection: Projection, events: readonly RecordedEvent[]) {
-  return events.filter((e) => projection.handles.includes(e.type));
-}
-
-/**
- * The bulk fill: reads the log up to `upTo` stream by stream, a page at a time (the next page is
- * read while this one is prepared), and hands each page to every loader. Each projection's
- * writes run behind: PostgreSQL writes pages n and n - 1 while Node prepares page n + 1.
- */
-async function fillStreamByStream(
-  store: PostgresEventStore,
-  upTo: Checkpoint,
-  targets: readonly RebuildTarget[],
-  loaders: ReadonlyMap<Projection, StreamLoader>,
-  options: {
-    batchSize: number;
-    types: readonly string[];
-    signal?: AbortSignal;
-    run: (projection: Projection, write: LoaderWrite) => Promise<void>;
-  },
-): Promise<number> {
-  const read = (after: StreamPosition | null) =>
-    store.readByStream({ after, upTo, limit: options.batchSize, types: options.types });
-  const writing = new Map<Projection, Promise<void>[]>(
-    targets.map(({ projection }) => [projection, []]),
-  );
-  const enqueue = async (projection: Projection, write: LoaderWrite) => {
-    const inFlight = writing.get(projection)!;
-    while (inFlight.length >= WRITES_IN_FLIGHT) await inFlight.shift();
-    const written = options.run(projection, write);
-    // Awaited when the queue moves on or at the end; until then its failure is not unhandled.
-    written.catch(() => undefined);
-    inFlight.push(written);
-  };
-  let applied = 0;
-  let next = read(null);
-  try {
-    for (let page = await next; page.events.length > 0; page = await next) {
-      options.signal?.throwIfAborted();
-      next = read(page.position);
-      for (const { projection } of targets) {
-        const events = handledBy(projection, page.events);
-        if (events.length > 0) await enqueue(projection, loaders.get(projection)!.load(events));
-      }
-      applied += page.events.length;
-    }
-    options.signal?.throwIfAborted();
-    for (const { projection } of targets) {
-      await enqueue(projection, loaders.get(projection)!.finish());
-    }
-    await Promise.all([...writing.values()].flat());
-  } finally {
-    await next.catch(() => undefined);
-    await Promise.allSettled([...writing.values()].flat());
-  }
-  return applied;
-}
-
-/**
- * The indexes of `live`, each as the statement that builds it, under the same name, on `copy`:
- * a constraint's (primary key, unique) as an ADD CONSTRAINT, the others as a CREATE INDEX.
- */
-async function indexesOf(
-  tx: PoolClient,
-  live: string,
-  copy: string,
-): Promise<{ definition: string; constraint: boolean }[]> {
-  const { rows } = await tx.query<{ definition: string; constraint: boolean }>(
-    `SELECT CASE WHEN c.oid IS NULL
-                 THEN regexp_replace(pg_get_indexdef(i.indexrelid), ' ON \\S+ USING ',
-                                     ' ON ' || $2 || ' USING ')
-                 ELSE 'ALTER TABLE ' || $2 || ' ADD CONSTRAINT ' || quote_ident(c.conname) || ' '
-                        || pg_get_constraintdef(c.oid) END AS definition,
-            c.oid IS NOT NULL AS constraint
-       FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid
-        AND c.conrelid = i.indrelid
-      WHERE i.indrelid = $1::regclass`,
-    [live, copy],
-  );
-  return rows;
-}
-
-/**
- * Gives the swapped-in table what the retired one had beside its rows: its owner and every grant
- * (the serving role's among them), so that a rebuild changes no one's rights.
- */
-async function keepRights(tx: PoolClient, retired: string, table: string): Promise<void> {
-  const { rows } = await tx.query<{ statement: string }>(
-    `SELECT format('ALTER TABLE %s OWNER TO %I', $2::text, pg_get_userbyid(old.relowner))
-              AS statement
-       FROM pg_class old, pg_class new
-      WHERE old.oid = $1::regclass AND new.oid = $2::regclass AND old.relowner <> new.relowner
-     UNION ALL
-     SELECT format('GRANT %s ON %s TO %s', a.privilege_type, $2::text,
-                   CASE WHEN a.grantee = 0 THEN 'PUBLIC'
-                        ELSE quote_ident(pg_get_userbyid(a.grantee)) END)
-       FROM pg_class old, aclexplode(old.relacl) a
-      WHERE old.oid = $1::regclass AND a.grantee <> old.relowner`,
-    [retired, table],
-  );
-  for (const { statement } of rows) await tx.query(statement);
-}
-
-/** Runs `work` with the projection's unqualified table names resolving to its building copy. */
-async function withSearchPath(
-  tx: PoolClient,
-  schema: string,
-  work: () => Promise<void>,
-): Promise<void> {
-  await tx.query(`SET LOCAL search_path = ${schema}`);
-  await work();
-  await tx.query('SET LOCAL search_path = public');
 }
