@@ -1,4 +1,4 @@
-import { TestApp, bearer, createTestApp, storedEvents } from './support/test-app';
+import { TestApp, bearer, createTestApp, fileTarget, storedEvents } from './support/test-app';
 
 /**
  * Every route against a corpus of hostile input: each answer is a problem-details 4xx, never a
@@ -10,13 +10,7 @@ describe('hostile input, route by route', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    const filed = await t
-      .http()
-      .post('/reports')
-      .set('Authorization', bearer('admin'))
-      .send({ title: 'target', figures: [{ measure: 'killed', value: 1 }] })
-      .expect(201);
-    id = filed.body.id;
+    id = await fileTarget(t, 'target');
   });
   afterAll(() => t.close());
 

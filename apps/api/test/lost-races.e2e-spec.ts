@@ -1,4 +1,4 @@
-import { TestApp, bearer, createTestApp, storedEvents } from './support/test-app';
+import { TestApp, bearer, createTestApp, fileTarget, storedEvents } from './support/test-app';
 
 /**
  * A write that loses a race inside PostgreSQL (a deadlock, a serialization failure) wrote nothing:
@@ -10,13 +10,7 @@ describe('deadlocks and serialization failures', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    const filed = await t
-      .http()
-      .post('/reports')
-      .set('Authorization', bearer('editor'))
-      .send({ title: 'raced', figures: [{ measure: 'killed', value: 1 }] })
-      .expect(201);
-    id = filed.body.id;
+    id = await fileTarget(t, 'raced');
     // The next `failures` writes of the revision log lose a race, as PostgreSQL would say it
     // (counted by a sequence: the failing statements roll back anything else they write).
     await t.db.pool.query(`

@@ -111,6 +111,17 @@ function checkedAgainstDocument(agent: ReturnType<typeof request>): ReturnType<t
 // Not OPTIONS: a CORS preflight is the transport's, not an operation of the API.
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
 
+/** Files a report with one headline toll of 1 as an editor; its id. */
+export async function fileTarget(t: TestApp, title: string): Promise<string> {
+  const filed = await t
+    .http()
+    .post('/reports')
+    .set('Authorization', bearer('editor'))
+    .send({ title, figures: [{ measure: 'killed', value: 1 }] })
+    .expect(201);
+  return filed.body.id;
+}
+
 export const bearer = (role: keyof typeof TOKENS) => `Bearer ${TOKENS[role]}`;
 
 /** Every stored event, oldest first, to assert what a request wrote (or did not). */
