@@ -3,3 +3,4 @@ export * from './http-errors';
 export * from './pagination';
 export * from './input';
 export * from './api-errors';
+export * from './api-route';

@@ -1,7 +1,7 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, MAX_INT32, ValidationFailed } from '@tally/http';
+import { ApiProperty } from '@nestjs/swagger';
+import { ApiController, MAX_INT32, ReadRoute, ValidationFailed } from '@tally/http';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
 import { ChangeResponse } from '../shared/revision.response';
@@ -34,19 +34,18 @@ export class DiffResponse {
   changes!: ChangeResponse[];
 }
 
-@ApiTags('revisions')
-@ApiBearerAuth()
-@Controller('reports/:id/diff')
+@ApiController('revisions', 'reports/:id/diff')
 export class DiffRevisionsController {
   constructor(private readonly queries: QueryBus) {}
 
-  @Get()
-  @ApiOperation({ summary: 'The net difference between two revisions' })
-  @ApiOkResponse({
-    type: DiffResponse,
-    description: 'Fields changed and changed back do not appear.',
+  @ReadRoute(undefined, {
+    summary: 'The net difference between two revisions',
+    ok: {
+      type: DiffResponse,
+      description: 'Fields changed and changed back do not appear.',
+    },
+    errors: [400, 401, 403, 404],
   })
-  @ApiErrors(400, 401, 403, 404)
   diff(@Param('id', new ParseUUIDPipe()) id: string, @Query() params: DiffParams) {
     if (params.from >= params.to) throw ValidationFailed.at('to', 'must be greater than from');
     return this.queries.execute(new DiffRevisionsQuery(id, params.from, params.to));

@@ -1,16 +1,9 @@
 import { REVISION_KINDS } from '../domain';
 import { AMOUNT_SCHEMA, NULLABLE_SOURCE_SCHEMA } from '../shared/value.schemas';
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiProperty,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ApiErrors, DEFAULT_LIMIT, PageQuery, ValidationFailed } from '@tally/http';
+import { ApiParam, ApiProperty } from '@nestjs/swagger';
+import { ApiController, DEFAULT_LIMIT, PageQuery, ReadRoute, ValidationFailed } from '@tally/http';
 import { revisionCursor } from '../shared/cursors';
 import { SourceResponse } from '../shared/report.response';
 import { FigureHistoryQuery } from './figure-history.query';
@@ -55,17 +48,16 @@ export class FigureHistoryResponse {
   nextCursor!: string | null;
 }
 
-@ApiTags('revisions')
-@ApiBearerAuth()
-@Controller('reports/:id/figures/:key/history')
+@ApiController('revisions', 'reports/:id/figures/:key/history')
 export class FigureHistoryController {
   constructor(private readonly queries: QueryBus) {}
 
-  @Get()
-  @ApiOperation({ summary: 'Each change of one figure' })
+  @ReadRoute(undefined, {
+    summary: 'Each change of one figure',
+    ok: { type: FigureHistoryResponse, description: 'Oldest first.' },
+    errors: [400, 401, 403, 404],
+  })
   @ApiParam({ name: 'key', description: 'URL-encoded figure key, e.g. killed%7Blocation%3DX%7D' })
-  @ApiOkResponse({ type: FigureHistoryResponse, description: 'Oldest first.' })
-  @ApiErrors(400, 401, 403, 404)
   history(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('key') key: string,

@@ -1,15 +1,8 @@
 import { FIGURE_LIMITS, MEASURE_PATTERN, MEASURE_RULE } from '../domain';
-import { ApiErrors, IsStorableText, IsZonedTime } from '@tally/http';
-import { Controller, Get, Query } from '@nestjs/common';
+import { ApiController, IsStorableText, IsZonedTime, ReadRoute } from '@tally/http';
+import { Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { FigureStatsQuery } from './figure-stats.query';
 
@@ -73,21 +66,20 @@ export class FigureStatsResponse {
   byLocation!: LocationTotalsResponse[];
 }
 
-@ApiTags('stats')
-@ApiBearerAuth()
-@Controller('stats/figures')
+@ApiController('stats', 'stats/figures')
 export class FigureStatsController {
   constructor(private readonly queries: QueryBus) {}
 
-  @Get()
-  @ApiOperation({ summary: 'Totals of a measure across reports, at any time' })
-  @ApiOkResponse({
-    type: FigureStatsResponse,
-    description:
-      'Headline figures (keys without dimensions) of reports not retracted; a value counts as ' +
-      'min = max. Kept by an async projection: a change shows here once it has caught up.',
+  @ReadRoute(undefined, {
+    summary: 'Totals of a measure across reports, at any time',
+    ok: {
+      type: FigureStatsResponse,
+      description:
+        'Headline figures (keys without dimensions) of reports not retracted; a value counts as ' +
+        'min = max. Kept by an async projection: a change shows here once it has caught up.',
+    },
+    errors: [400, 401, 403],
   })
-  @ApiErrors(400, 401, 403)
   stats(@Query() params: FigureStatsParams) {
     const asOf = params.asOf === undefined ? new Date() : new Date(params.asOf);
     return this.queries.execute(new FigureStatsQuery(params.measure, asOf, params.location));

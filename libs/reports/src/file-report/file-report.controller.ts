@@ -1,13 +1,6 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ApiErrors, RequiresRole } from '@tally/http';
+import { ApiController, WriteRoute } from '@tally/http';
 import type { Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
 import { reportView } from '../domain';
@@ -18,19 +11,15 @@ import type { WriteRequestInfo } from '../shared/write-context';
 import { FileReportCommand } from './file-report.command';
 import { FileReportDto } from './file-report.dto';
 
-@ApiTags('reports')
-@ApiBearerAuth()
-@Controller('reports')
+@ApiController('reports', 'reports')
 export class FileReportController {
   constructor(private readonly commands: CommandBus) {}
 
-  @Post()
-  @ApiOperation({ summary: 'File a report: revision 1' })
-  @HttpCode(201)
-  @RequiresRole('editor')
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiCreatedResponse({ type: ReportResponse, description: 'Revision 1; `ETag: "1"`, `Location`.' })
-  @ApiErrors(400, 401, 403, 413, 422, 429)
+  @WriteRoute(undefined, {
+    summary: 'File a report: revision 1',
+    created: { type: ReportResponse, description: 'Revision 1; `ETag: "1"`, `Location`.' },
+    errors: [400, 401, 403, 413, 422, 429],
+  })
   async file(
     @Body() body: FileReportDto,
     @WriteRequest() request: WriteRequestInfo,

@@ -1,13 +1,7 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ApiErrors, IsZonedTime, MAX_INT32, ValidationFailed } from '@tally/http';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiController, IsZonedTime, MAX_INT32, ReadRoute, ValidationFailed } from '@tally/http';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { Response } from 'express';
@@ -33,16 +27,15 @@ export class GetReportParams {
   asOf?: string;
 }
 
-@ApiTags('reports')
-@ApiBearerAuth()
-@Controller('reports')
+@ApiController('reports', 'reports')
 export class GetReportController {
   constructor(private readonly queries: QueryBus) {}
 
-  @Get(':id')
-  @ApiOperation({ summary: 'A report now, after a revision, or at a time' })
-  @ApiOkResponse({ type: ReportResponse, description: '`ETag` is the revision shown.' })
-  @ApiErrors(400, 401, 403, 404)
+  @ReadRoute(':id', {
+    summary: 'A report now, after a revision, or at a time',
+    ok: { type: ReportResponse, description: '`ETag` is the revision shown.' },
+    errors: [400, 401, 403, 404],
+  })
   async get(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query() params: GetReportParams,

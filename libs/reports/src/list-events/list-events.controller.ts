@@ -1,16 +1,8 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiTags,
-  PickType,
-} from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { decodeCheckpoint } from '@tally/event-store';
-import { ApiErrors, DEFAULT_LIMIT, PageQuery, ValidationFailed } from '@tally/http';
+import { ApiController, DEFAULT_LIMIT, PageQuery, ReadRoute, ValidationFailed } from '@tally/http';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ListEventsQuery } from './list-events.query';
 
@@ -53,21 +45,20 @@ export class EventPageResponse {
   nextCursor!: string | null;
 }
 
-@ApiTags('events')
-@ApiBearerAuth()
-@Controller('events')
+@ApiController('events', 'events')
 export class ListEventsController {
   constructor(private readonly queries: QueryBus) {}
 
-  @Get()
-  @ApiOperation({ summary: 'The global log of events in commit order' })
-  @ApiOkResponse({
-    type: EventPageResponse,
-    description:
-      'In commit order. An event becomes visible once every transaction that began before it ' +
-      'has ended, so a follower that passes the last position it saw never misses one.',
+  @ReadRoute(undefined, {
+    summary: 'The global log of events in commit order',
+    ok: {
+      type: EventPageResponse,
+      description:
+        'In commit order. An event becomes visible once every transaction that began before it ' +
+        'has ended, so a follower that passes the last position it saw never misses one.',
+    },
+    errors: [400, 401, 403],
   })
-  @ApiErrors(400, 401, 403)
   list(@Query() params: ListEventsParams) {
     const after = params.after === undefined ? null : decodeCheckpoint(params.after);
     if (after === null && params.after !== undefined) {

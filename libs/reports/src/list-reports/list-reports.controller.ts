@@ -1,15 +1,7 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiPropertyOptional,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
-import { ApiErrors, DEFAULT_LIMIT, IsStorableText, PageQuery } from '@tally/http';
+import { ApiExtraModels, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ApiController, DEFAULT_LIMIT, IsStorableText, PageQuery, ReadRoute } from '@tally/http';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { REPORT_STATUSES } from '../domain';
 import type { ReportStatus } from '../domain';
@@ -38,26 +30,25 @@ export class ListReportsParams extends PageQuery {
   q?: string;
 }
 
-@ApiTags('reports')
-@ApiBearerAuth()
 @ApiExtraModels(ReportResponse)
-@Controller('reports')
+@ApiController('reports', 'reports')
 export class ListReportsController {
   constructor(private readonly queries: QueryBus) {}
 
-  @Get()
-  @ApiOperation({ summary: 'Reports, newest change first' })
-  @ApiOkResponse({
-    description: 'Reports, newest change first.',
-    schema: {
-      type: 'object',
-      properties: {
-        items: { type: 'array', items: { $ref: getSchemaPath(ReportResponse) } },
-        nextCursor: { type: 'string', nullable: true },
+  @ReadRoute(undefined, {
+    summary: 'Reports, newest change first',
+    ok: {
+      description: 'Reports, newest change first.',
+      schema: {
+        type: 'object',
+        properties: {
+          items: { type: 'array', items: { $ref: getSchemaPath(ReportResponse) } },
+          nextCursor: { type: 'string', nullable: true },
+        },
       },
     },
+    errors: [400, 401, 403],
   })
-  @ApiErrors(400, 401, 403)
   list(@Query() params: ListReportsParams) {
     return this.queries.execute(
       new ListReportsQuery(

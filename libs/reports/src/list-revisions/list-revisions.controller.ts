@@ -1,15 +1,8 @@
 import { NULLABLE_SOURCE_SCHEMA } from '../shared/value.schemas';
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ApiErrors, DEFAULT_LIMIT, PageQuery, ValidationFailed } from '@tally/http';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiController, DEFAULT_LIMIT, PageQuery, ReadRoute, ValidationFailed } from '@tally/http';
 import { revisionCursor } from '../shared/cursors';
 import { REVISION_KINDS, reportView } from '../domain';
 import { ReportResponse, SourceResponse } from '../shared/report.response';
@@ -66,16 +59,15 @@ export function revisionNumber(text: string, path: string): number {
   return Number(text);
 }
 
-@ApiTags('revisions')
-@ApiBearerAuth()
-@Controller('reports/:id/revisions')
+@ApiController('revisions', 'reports/:id/revisions')
 export class ListRevisionsController {
   constructor(private readonly queries: QueryBus) {}
 
-  @Get()
-  @ApiOperation({ summary: "A report's revisions, oldest first" })
-  @ApiOkResponse({ type: RevisionPageResponse, description: 'Oldest first.' })
-  @ApiErrors(400, 401, 403, 404)
+  @ReadRoute(undefined, {
+    summary: "A report's revisions, oldest first",
+    ok: { type: RevisionPageResponse, description: 'Oldest first.' },
+    errors: [400, 401, 403, 404],
+  })
   list(@Param('id', new ParseUUIDPipe()) id: string, @Query() page: PageQuery) {
     const afterRevision = revisionCursor(page.cursor);
     return this.queries.execute(
@@ -83,10 +75,11 @@ export class ListRevisionsController {
     );
   }
 
-  @Get(':n')
-  @ApiOperation({ summary: 'One revision, with the report after it' })
-  @ApiOkResponse({ type: RevisionWithReportResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ReadRoute(':n', {
+    summary: 'One revision, with the report after it',
+    ok: { type: RevisionWithReportResponse },
+    errors: [400, 401, 403, 404],
+  })
   async get(@Param('id', new ParseUUIDPipe()) id: string, @Param('n') n: string) {
     const { state, ...revision } = await this.queries.execute(
       new GetRevisionQuery(id, revisionNumber(n, 'n')),

@@ -1,30 +1,27 @@
-import { Body, Controller, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, RequiresRole } from '@tally/http';
+import { ApiController, WriteRoute } from '@tally/http';
 import type { Response } from 'express';
 import { revisionFacts } from '../shared/report.dto';
 import { RevisionResultResponse, answerWithRevision } from '../shared/revision.response';
 import { StatusChangeDto } from '../shared/status-change.dto';
-import { ApiWriteHeaders, WriteRequest, commandContext } from '../shared/write-context';
+import { WriteRequest, commandContext } from '../shared/write-context';
 import type { WriteRequestInfo } from '../shared/write-context';
 import { RestoreReportCommand } from './restore-report.command';
 
-@ApiTags('reports')
-@ApiBearerAuth()
-@Controller('reports/:id/restore')
+@ApiController('reports', 'reports/:id/restore')
 export class RestoreReportController {
   constructor(private readonly commands: CommandBus) {}
 
-  @Post()
-  @ApiOperation({ summary: 'Restore a retracted report' })
-  @RequiresRole('editor')
-  @ApiWriteHeaders()
-  @ApiCreatedResponse({
-    type: RevisionResultResponse,
-    description: 'The restoration revision; back to the status before the retraction.',
+  @WriteRoute(undefined, {
+    summary: 'Restore a retracted report',
+    ifMatch: true,
+    created: {
+      type: RevisionResultResponse,
+      description: 'The restoration revision; back to the status before the retraction.',
+    },
+    errors: [400, 401, 403, 404, 409, 413, 422, 429],
   })
-  @ApiErrors(400, 401, 403, 404, 409, 413, 422, 429)
   async restore(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: StatusChangeDto,

@@ -1,27 +1,24 @@
-import { Body, Controller, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, RequiresRole } from '@tally/http';
+import { ApiController, WriteRoute } from '@tally/http';
 import type { Response } from 'express';
 import { revisionFacts } from '../shared/report.dto';
 import { RevisionResultResponse, answerWithRevision } from '../shared/revision.response';
 import { StatusChangeDto } from '../shared/status-change.dto';
-import { ApiWriteHeaders, WriteRequest, commandContext } from '../shared/write-context';
+import { WriteRequest, commandContext } from '../shared/write-context';
 import type { WriteRequestInfo } from '../shared/write-context';
 import { RetractReportCommand } from './retract-report.command';
 
-@ApiTags('reports')
-@ApiBearerAuth()
-@Controller('reports/:id/retract')
+@ApiController('reports', 'reports/:id/retract')
 export class RetractReportController {
   constructor(private readonly commands: CommandBus) {}
 
-  @Post()
-  @ApiOperation({ summary: 'Retract a report' })
-  @RequiresRole('editor')
-  @ApiWriteHeaders()
-  @ApiCreatedResponse({ type: RevisionResultResponse, description: 'The retraction revision.' })
-  @ApiErrors(400, 401, 403, 404, 409, 413, 422, 429)
+  @WriteRoute(undefined, {
+    summary: 'Retract a report',
+    ifMatch: true,
+    created: { type: RevisionResultResponse, description: 'The retraction revision.' },
+    errors: [400, 401, 403, 404, 409, 413, 422, 429],
+  })
   async retract(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: StatusChangeDto,

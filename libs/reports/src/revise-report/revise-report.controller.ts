@@ -1,34 +1,25 @@
-import { Body, Controller, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ApiErrors, RequiresRole } from '@tally/http';
+import { ApiController, WriteRoute } from '@tally/http';
 import type { Response } from 'express';
 import { revisionFacts, toUtc } from '../shared/report.dto';
 import { RevisionResultResponse, answerWithRevision } from '../shared/revision.response';
-import { ApiWriteHeaders, WriteRequest, commandContext } from '../shared/write-context';
+import { WriteRequest, commandContext } from '../shared/write-context';
 import type { WriteRequestInfo } from '../shared/write-context';
 import { ReviseReportCommand } from './revise-report.command';
 import { ReviseReportDto } from './revise-report.dto';
 
-@ApiTags('reports')
-@ApiBearerAuth()
-@Controller('reports/:id/revisions')
+@ApiController('reports', 'reports/:id/revisions')
 export class ReviseReportController {
   constructor(private readonly commands: CommandBus) {}
 
-  @Post()
-  @ApiOperation({ summary: 'Revise a report: an update or a correction' })
-  @RequiresRole('editor')
-  @ApiWriteHeaders()
-  @ApiCreatedResponse({ type: RevisionResultResponse, description: 'A new revision; `ETag`.' })
-  @ApiOkResponse({ type: RevisionResultResponse, description: 'Nothing changed: `changes: []`.' })
-  @ApiErrors(400, 401, 403, 404, 409, 413, 422, 429)
+  @WriteRoute(undefined, {
+    summary: 'Revise a report: an update or a correction',
+    ifMatch: true,
+    created: { type: RevisionResultResponse, description: 'A new revision; `ETag`.' },
+    unchanged: { type: RevisionResultResponse, description: 'Nothing changed: `changes: []`.' },
+    errors: [400, 401, 403, 404, 409, 413, 422, 429],
+  })
   async revise(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: ReviseReportDto,

@@ -1,5 +1,4 @@
-import { ExecutionContext, applyDecorators, createParamDecorator } from '@nestjs/common';
-import { ApiHeader } from '@nestjs/swagger';
+import { ExecutionContext, createParamDecorator } from '@nestjs/common';
 import { Principal, TallyRequest, ValidationFailed } from '@tally/http';
 import { createHash } from 'node:crypto';
 import { CommandContext } from '../report-command-runner';
@@ -89,10 +88,3 @@ export function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value) ?? 'null';
 }
-
-/** Documents the headers a write to an existing report takes. */
-export const ApiWriteHeaders = () =>
-  applyDecorators(
-    ApiHeader({ name: 'If-Match', required: false, description: 'The expected revision, "n".' }),
-    ApiHeader({ name: 'Idempotency-Key', required: false }),
-  );

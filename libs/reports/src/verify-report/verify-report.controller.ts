@@ -1,13 +1,7 @@
-import { ApiErrors } from '@tally/http';
-import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { ApiController, ReadRoute } from '@tally/http';
+import { Param, ParseUUIDPipe } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { VerifyReportQuery } from './verify-report.query';
 
 export class VerificationResponse {
@@ -27,16 +21,15 @@ export class VerificationResponse {
   reason?: string;
 }
 
-@ApiTags('audit')
-@ApiBearerAuth()
-@Controller('reports/:id/verify')
+@ApiController('audit', 'reports/:id/verify')
 export class VerifyReportController {
   constructor(private readonly queries: QueryBus) {}
 
-  @Get()
-  @ApiOperation({ summary: "Recompute a report's hash chain" })
-  @ApiOkResponse({ type: VerificationResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ReadRoute(undefined, {
+    summary: "Recompute a report's hash chain",
+    ok: { type: VerificationResponse },
+    errors: [400, 401, 403, 404],
+  })
   verify(@Param('id', new ParseUUIDPipe()) id: string) {
     return this.queries.execute(new VerifyReportQuery(id));
   }
