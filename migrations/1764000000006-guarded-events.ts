@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { GRANT_APP_ROLE_LEAN } from './1764000000005-lean-append';
 
 /**
  * The database, not the appender, computes what an event's hash and transaction are. A trigger
@@ -76,17 +77,7 @@ export class GuardedEvents1764000000006 implements MigrationInterface {
       DROP TRIGGER events_guard ON events;
       DROP FUNCTION events_guard();
       ALTER TABLE events DROP COLUMN previous_hash;
-      CREATE OR REPLACE FUNCTION grant_app_role(p_role name) RETURNS void LANGUAGE plpgsql AS $$
-      BEGIN
-        EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), p_role);
-        EXECUTE format('GRANT USAGE ON SCHEMA public TO %I', p_role);
-        EXECUTE format('GRANT SELECT, INSERT ON events, commands TO %I', p_role);
-        EXECUTE format('GRANT SELECT, INSERT, UPDATE ON projections TO %I', p_role);
-        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON report_current, report_revisions,
-                        report_figure_changes, stats_reports, stats_figure_periods TO %I', p_role);
-        EXECUTE format('GRANT SELECT ON migrations TO %I', p_role);
-        EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO %I', p_role);
-      END $$;
+      ${GRANT_APP_ROLE_LEAN}
     `);
   }
 }
