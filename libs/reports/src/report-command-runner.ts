@@ -99,6 +99,8 @@ export class ReportCommandRunner {
         }
         return { recorded: false, revision: current, changes: [], report: state! };
       }
+      // The projections of the append fold the event from this state; the answer reuses theirs.
+      const decided = knownStates(new Map([[reportId, state]]));
       try {
         const result = await this.store.events.append(
           streamId,
@@ -113,23 +115,26 @@ export class ReportCommandRunner {
           {
             commandId,
             fingerprint: context.idempotency?.fingerprint,
-            known: knownStates(new Map([[reportId, state]])),
+            known: decided,
           },
         );
         if (result.duplicate) {
           return this.replayRevision(reportId, result.nextVersion, result.events.length > 0);
         }
         const recorded = result.events[0];
-        const after = evolve(state, events[0], {
-          reportId,
-          revision: recorded.streamVersion,
-          recordedAt: recorded.recordedAt.toISOString(),
-        });
+        const folded = decided.folded(recorded.streamVersion, recorded.recordedAt);
+        const after =
+          folded?.after ??
+          evolve(state, events[0], {
+            reportId,
+            revision: recorded.streamVersion,
+            recordedAt: recorded.recordedAt.toISOString(),
+          });
         this.store.remember(after);
         return {
           recorded: true,
           revision: after.revision,
-          changes: diffReports(state, after),
+          changes: folded?.changes ?? diffReports(state, after),
           report: after,
         };
       } catch (error) {

@@ -1,4 +1,6 @@
-import { RecordedEvent } from '@tally/event-store';
+import { PendingEvent, RecordedEvent } from '@tally/event-store';
+import { reportProjections } from '../src/projections';
+import { stateAfter } from './decider-spec';
 import { ReportState } from '../src/domain';
 import { knownStates, knownStatesBefore } from '../src/projections/report-states';
 
@@ -35,5 +37,56 @@ describe('what an appender knew, handed to the inline projections', () => {
     expect(knownStatesBefore([event(A, 4), event(B, 2)], known)).toBeNull();
     expect(knownStatesBefore([event(A, 4)], undefined)).toBeNull();
     expect(knownStatesBefore([event(A, 4)], { states: new Map([[A, at(3)]]) })).toBeNull();
+  });
+});
+
+describe('one fold per append', () => {
+  it("is shared by the append's report projections, and found again for the answer", () => {
+    const filed = stateAfter({
+      type: 'ReportFiled',
+      data: {
+        title: 'Strikes',
+        summary: null,
+        location: null,
+        occurredAt: null,
+        reason: null,
+        reportedAt: null,
+        source: null,
+        figures: [],
+      },
+    })!;
+    const recordedAt = new Date('2026-11-21T00:00:00.000Z');
+    const pending: PendingEvent[] = [
+      {
+        streamId: `report-${filed.id}`,
+        streamVersion: 2,
+        type: 'ReportRevised',
+        schemaVersion: 1,
+        data: {
+          kind: 'update',
+          reason: 'r',
+          reportedAt: null,
+          source: null,
+          details: { title: 'Strikes on Deir Ezzor' },
+          figures: [],
+          removedFigures: [],
+        },
+        metadata: {},
+        recordedAt,
+      },
+    ];
+    const decided = knownStates(new Map([[filed.id, filed]]));
+    const statements = reportProjections().map((projection) =>
+      projection.statement!(pending, decided, 11),
+    );
+    expect(statements.every((statement) => statement !== null)).toBe(true);
+    // One fold and one diff, made by the first projection that needed them.
+    expect(decided.folds.size).toBe(1);
+    const folded = decided.folded(2, recordedAt)!;
+    expect(folded.after).toMatchObject({ revision: 2, title: 'Strikes on Deir Ezzor' });
+    expect(folded.changes).toEqual([
+      { path: 'title', from: 'Strikes', to: 'Strikes on Deir Ezzor' },
+    ]);
+    expect(decided.folded(2, new Date(0))).toBeUndefined();
   });
 });

@@ -26,8 +26,9 @@ export class ReportCurrentProjection extends ReportStatesProjection {
     events: readonly PendingEvent[],
     states: Map<string, ReportState>,
     first: number,
+    fold: typeof foldByReport,
   ): ProjectionStatement {
-    foldByReport(events, states);
+    fold(events, states);
     const records = reportIdsOf(events).map((id) => recordOf(states.get(id)!));
     return {
       text: `${INSERT}

@@ -6,7 +6,7 @@ import {
   copyRows,
 } from '@tally/event-store';
 import { PoolClient } from 'pg';
-import { ReportState, diffReports, revisionKind } from '../domain';
+import { ReportState, revisionKind } from '../domain';
 import { ReportStatesProjection, foldByReport } from './report-states';
 
 /** The columns of a row, but its hash, which the append computes. */
@@ -36,8 +36,9 @@ export class ReportRevisionsProjection extends ReportStatesProjection {
     events: readonly PendingEvent[],
     states: Map<string, ReportState>,
     first: number,
+    fold: typeof foldByReport,
   ): ProjectionStatement {
-    const records = rowsOf(events, states).map((row, i) => ({
+    const records = rowsOf(events, states, fold).map((row, i) => ({
       stream_id: events[i].streamId,
       ...Object.fromEntries(COLUMNS.map((column, c) => [column, row[c]])),
     }));
@@ -81,10 +82,10 @@ export class ReportRevisionsProjection extends ReportStatesProjection {
 function rowsOf(
   events: readonly PendingEvent[],
   states: Map<string, ReportState>,
-  fold = foldByReport,
+  fold: typeof foldByReport,
 ): unknown[][] {
   const rows: unknown[][] = [];
-  fold(events, states, (recorded, before, after, { event, stamp }) => {
+  fold(events, states, (recorded, _before, after, { event, stamp }, changes) => {
     rows.push([
       stamp.reportId,
       stamp.revision,
@@ -94,7 +95,7 @@ function rowsOf(
       stamp.recordedAt,
       event.data.reportedAt ?? stamp.recordedAt,
       event.data.source,
-      diffReports(before, after),
+      changes(),
       after,
     ]);
   });

@@ -9,16 +9,16 @@ import {
   StatesBefore,
 } from '@tally/event-store';
 import { PoolClient } from 'pg';
-import { REPORT_EVENT_TYPES, ReportState, evolve } from '../domain';
+import { Change, REPORT_EVENT_TYPES, ReportState, diffReports, evolve } from '../domain';
 import { asReportEvent, reportIdOf, reportIdsOf } from '../report-stream';
 
 type ReportEventView = ReturnType<typeof asReportEvent>;
 
 /**
  * Folds a batch of events (in commit order, any number of reports) into `states`, keyed by
- * report id, calling `each` with the state before and after every event. With `memo`, an event
- * folded before (by another projection of the same rebuild, from the same state) is not folded
- * again.
+ * report id, calling `each` with the state before and after every event and what it changed.
+ * With `memo`, an event folded before (by another projection of the same append or rebuild page,
+ * from the same state) is not folded again, nor its changes found again.
  */
 export function foldByReport(
   events: readonly PendingEvent[],
@@ -28,6 +28,7 @@ export function foldByReport(
     before: ReportState | null,
     after: ReportState,
     folded: ReportEventView,
+    changes: () => readonly Change[],
   ) => void,
   memo?: Map<PendingEvent, Loaded>,
 ): void {
@@ -40,15 +41,24 @@ export function foldByReport(
       loaded = { view, after: evolve(before, view.event, view.stamp) };
       memo?.set(recorded, loaded);
     }
-    states.set(reportId, loaded.after!);
-    each?.(recorded, before, loaded.after!, loaded.view);
+    const folded = loaded;
+    states.set(reportId, folded.after!);
+    each?.(recorded, before, folded.after!, folded.view, () => {
+      folded.changes ??= diffReports(before, folded.after!);
+      return folded.changes;
+    });
   }
 }
 
-/** What the loaders of a rebuild made of an event: its domain view, and the state after it. */
+/**
+ * What was made of an event: its domain view, the state after it, what it changed; kept so that
+ * the projections of one append (and the command that appended) or of one rebuild page make each
+ * once.
+ */
 export interface Loaded {
   readonly view: ReportEventView;
   readonly after?: ReportState;
+  changes?: readonly Change[];
 }
 
 /**
@@ -92,9 +102,35 @@ export function loadedPageOf(pass: object): LoadedPage {
   return page;
 }
 
-/** What a command knew when it appended: each report's state by its id, null for one not filed yet. */
+/**
+ * What a command knew when it appended (each report's state by its id, null for one not filed
+ * yet), and what the append's projections made of its events from it: folded once for all of
+ * them and for the command's answer.
+ */
+export class DecidedStates extends StatesBefore<ReportState> {
+  readonly folds = new Map<PendingEvent, Loaded>();
+
+  /** What was made of the event recorded at `revision` and `recordedAt`, if it was folded. */
+  folded(revision: number, recordedAt: Date): Loaded | undefined {
+    const at = recordedAt.toISOString();
+    for (const loaded of this.folds.values()) {
+      if (loaded.view.stamp.revision === revision && loaded.view.stamp.recordedAt === at) {
+        return loaded;
+      }
+    }
+    return undefined;
+  }
+}
+
 export const knownStates = (states: ReadonlyMap<string, ReportState | null>) =>
-  new StatesBefore<ReportState>(states);
+  new DecidedStates(states);
+
+/** The fold an append's projections share: through the memo of what the command decided. */
+function foldFor(known: StatesBefore | undefined): typeof foldByReport {
+  return known instanceof DecidedStates
+    ? (events, states, each) => foldByReport(events, states, each, known.folds)
+    : foldByReport;
+}
 
 /**
  * The state of each of the batch's reports just before its first event in the batch, taken from
@@ -133,11 +169,12 @@ export abstract class ReportStatesProjection implements Projection {
   /** The latest state this projection holds for each of these reports. */
   protected abstract read(tx: PoolClient, reportIds: string[]): Promise<Map<string, ReportState>>;
 
-  /** Its writes for the events, from the states before them (which it may fold forward). */
+  /** Its writes for the events, from the states before them, which it folds forward with `fold`. */
   protected abstract write(
     events: readonly PendingEvent[],
     states: Map<string, ReportState>,
     first: number,
+    fold: typeof foldByReport,
   ): ProjectionStatement;
 
   /**
@@ -200,8 +237,11 @@ export abstract class ReportStatesProjection implements Projection {
     events: readonly RecordedEvent[],
     known?: StatesBefore,
   ): Promise<void> {
-    const states = knownStatesBefore(events, known) ?? (await this.read(tx, reportIdsOf(events)));
-    await runProjectionStatement(tx, events, (first) => this.write(events, states, first));
+    const before = knownStatesBefore(events, known);
+    const states = before ?? (await this.read(tx, reportIdsOf(events)));
+    // What the command decided is shared only when folding from exactly its states.
+    const fold = before ? foldFor(known) : foldByReport;
+    await runProjectionStatement(tx, events, (first) => this.write(events, states, first, fold));
   }
 
   statement(
@@ -210,6 +250,6 @@ export abstract class ReportStatesProjection implements Projection {
     first: number,
   ): ProjectionStatement | null {
     const states = knownStatesBefore(events, known);
-    return states && this.write(events, states, first);
+    return states && this.write(events, states, first, foldFor(known));
   }
 }
