@@ -60,3 +60,19 @@ export function given(...history: ReportEvent[]) {
     },
   };
 }
+
+/** A revision event as the decider would record it, with `data` in place of the defaults. */
+export const revised = (data: Partial<Extract<ReportEvent, { type: 'ReportRevised' }>['data']>) =>
+  ({
+    type: 'ReportRevised',
+    data: {
+      kind: 'update',
+      reason: 'r',
+      reportedAt: null,
+      source: null,
+      details: {},
+      figures: [],
+      removedFigures: [],
+      ...data,
+    },
+  }) as ReportEvent;

@@ -1,6 +1,6 @@
 import { PendingEvent, RecordedEvent } from '@tally/event-store';
 import { reportProjections } from '../src/projections';
-import { stateAfter } from './decider-spec';
+import { revised, stateAfter } from './decider-spec';
 import { ReportState } from '../src/domain';
 import { knownStates, knownStatesBefore } from '../src/projections/report-states';
 
@@ -62,15 +62,7 @@ describe('one fold per append', () => {
         streamVersion: 2,
         type: 'ReportRevised',
         schemaVersion: 1,
-        data: {
-          kind: 'update',
-          reason: 'r',
-          reportedAt: null,
-          source: null,
-          details: { title: 'Strikes on Deir Ezzor' },
-          figures: [],
-          removedFigures: [],
-        },
+        data: revised({ details: { title: 'Strikes on Deir Ezzor' } }).data,
         metadata: {},
         recordedAt,
       },

@@ -11,7 +11,7 @@ import {
   figureKey,
   reportView,
 } from '@tally/reports/domain';
-import { REPORT_ID, given, stateAfter } from './decider-spec';
+import { REPORT_ID, given, revised, stateAfter } from './decider-spec';
 
 const ID = REPORT_ID;
 
@@ -38,21 +38,6 @@ const filed: ReportEvent = {
 
 const revise = (fields: Partial<Extract<ReportCommand, { type: 'ReviseReport' }>>) =>
   ({ type: 'ReviseReport', reason: 'bodies retrieved', ...fields }) as ReportCommand;
-
-const revised = (data: Partial<Extract<ReportEvent, { type: 'ReportRevised' }>['data']>) =>
-  ({
-    type: 'ReportRevised',
-    data: {
-      kind: 'update',
-      reason: 'r',
-      reportedAt: null,
-      source: null,
-      details: {},
-      figures: [],
-      removedFigures: [],
-      ...data,
-    },
-  }) as ReportEvent;
 
 const retracted: ReportEvent = {
   type: 'ReportRetracted',
