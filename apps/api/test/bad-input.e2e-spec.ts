@@ -225,6 +225,31 @@ describe('hostile input, route by route', () => {
     await t.http().get('/health').expect(200);
   });
 
+  it('answers bad projection names on the operations routes with a 4xx problem', async () => {
+    for (const name of [
+      '%00',
+      '%ED%A0%80',
+      'x'.repeat(300),
+      'constructor',
+      '__proto__',
+      '..%2F..',
+    ]) {
+      for (const action of ['resume', 'rebuild']) {
+        const response = await t
+          .http()
+          .post(`/projections/${name}/${action}`)
+          .set('Authorization', bearer('admin'));
+        expect({ name, action, ok: response.status >= 400 && response.status < 500 }).toEqual({
+          name,
+          action,
+          ok: true,
+        });
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      }
+    }
+    await t.http().get('/health').expect(200);
+  });
+
   describe('dimension names are data: kept under their own key, or refused', () => {
     const revise = (name: string) =>
       t

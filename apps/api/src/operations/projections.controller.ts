@@ -65,7 +65,7 @@ export class ProjectionsController {
     type: ProjectionResponse,
     description: 'A projection stopped in `error` tries the failing event again.',
   })
-  @ApiErrors(401, 403, 404)
+  @ApiErrors(400, 401, 403, 404)
   resume(@Param('name') name: string) {
     return this.projections.resume(name);
   }
@@ -80,7 +80,7 @@ export class ProjectionsController {
       'The rebuild has started; see GET /projections. 409 while another rebuild runs, in this ' +
       'or another instance or the CLI.',
   })
-  @ApiErrors(401, 403, 404, 409)
+  @ApiErrors(400, 401, 403, 404, 409)
   async rebuild(@Param('name') name: string) {
     await this.projections.startRebuild(name);
     return { name, status: 'rebuilding' };

@@ -78,6 +78,15 @@ async function loadServedDocument(app: INestApplication): Promise<void> {
   jestOpenAPI(structuredClone(body));
 }
 
+function decodable(url: string): boolean {
+  try {
+    decodeURIComponent(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** What the document does not describe: itself and its UI. */
 const UNDOCUMENTED = /^\/docs(-json)?(\/|$)/;
 
@@ -95,7 +104,8 @@ function checkedAgainstDocument(agent: ReturnType<typeof request>): ReturnType<t
       }
       return (url: string, ...rest: unknown[]) => {
         const test = value.call(target, url, ...rest);
-        if (UNDOCUMENTED.test(url)) return test;
+        // A path that is not valid percent-encoding names no operation the document could match.
+        if (UNDOCUMENTED.test(url) || !decodable(url)) return test;
         const then = test.then.bind(test);
         test.then = (fulfilled?: (r: Response) => unknown, rejected?: (e: unknown) => unknown) =>
           then((response: Response) => {
