@@ -36,6 +36,34 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/**
+ * The test file's database, created before its tests and dropped after them; the object stands
+ * for it from the first test on.
+ */
+export function useTestDatabase(): TestDatabase {
+  let created: TestDatabase | undefined;
+  beforeAll(async () => {
+    created = await createTestDatabase();
+  });
+  afterAll(() => created?.drop());
+  const current = (): TestDatabase => {
+    if (!created) throw new Error('the test database is created in beforeAll');
+    return created;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    get name() {
+      return current().name;
+    },
+    get pool() {
+      return current().pool;
+    },
+    drop: () => current().drop(),
+  };
+}
+
 /** Waits for the pool's connections to go before dropping, so that none is killed mid-query. */
 async function dropDatabase(name: string): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt++) {

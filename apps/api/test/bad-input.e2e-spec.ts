@@ -1,18 +1,16 @@
-import { TestApp, bearer, createTestApp, fileTarget, storedEvents } from './support/test-app';
+import { fileTarget, storedEvents, useTestApp } from './support/test-app';
 
 /**
  * Every route against a corpus of hostile input: each answer is a problem-details 4xx, never a
  * 500, nothing is recorded, and the server keeps answering.
  */
 describe('hostile input, route by route', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let id: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
     id = await fileTarget(t, 'target');
   });
-  afterAll(() => t.close());
 
   const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   /** Cursors shaped like the lists' own, holding what no list gives. */
@@ -122,9 +120,8 @@ describe('hostile input, route by route', () => {
       const path = route.split(' ')[1];
       for (const [name, body, type] of BODIES) {
         const response = await t
-          .http()
+          .as('admin')
           .post(path)
-          .set('Authorization', bearer('admin'))
           .set('Content-Type', type ?? 'application/json')
           .send(body);
         tried += 1;
@@ -214,7 +211,7 @@ describe('hostile input, route by route', () => {
       `/reports/${id}?revision=2147483648`,
     ];
     for (const path of paths) {
-      const response = await t.http().get(path).set('Authorization', bearer('admin'));
+      const response = await t.as('admin').get(path);
       expect({ path, ok: response.status >= 400 && response.status < 500 }).toEqual({
         path,
         ok: true,
@@ -235,10 +232,7 @@ describe('hostile input, route by route', () => {
       '..%2F..',
     ]) {
       for (const action of ['resume', 'rebuild']) {
-        const response = await t
-          .http()
-          .post(`/projections/${name}/${action}`)
-          .set('Authorization', bearer('admin'));
+        const response = await t.as('admin').post(`/projections/${name}/${action}`);
         expect({ name, action, ok: response.status >= 400 && response.status < 500 }).toEqual({
           name,
           action,
@@ -253,15 +247,14 @@ describe('hostile input, route by route', () => {
   describe('dimension names are data: kept under their own key, or refused', () => {
     const revise = (name: string) =>
       t
-        .http()
+        .as('admin')
         .post(`/reports/${id}/revisions`)
-        .set('Authorization', bearer('admin'))
         .set('Content-Type', 'application/json')
         .send(
           `{"reason":"x","figures":[{"measure":"killed","dimensions":{${JSON.stringify(name)}:"Syrian"},"value":999}]}`,
         );
     const headline = async () => {
-      const { body } = await t.http().get(`/reports/${id}`).set('Authorization', bearer('admin'));
+      const { body } = await t.as('admin').get(`/reports/${id}`);
       return body.figures.find((figure: { key: string }) => figure.key === 'killed')?.value;
     };
 
@@ -274,9 +267,8 @@ describe('hostile input, route by route', () => {
         ]);
         expect(await headline()).toBe(1);
         const { body } = await t
-          .http()
+          .as('admin')
           .get(`/reports/${id}/figures/${encodeURIComponent(`killed{${name}=Syrian}`)}/history`)
-          .set('Authorization', bearer('admin'))
           .expect(200);
         expect(body.items.map((item: { to: unknown }) => item.to)).toEqual([999]);
         const figure = response.body.report.figures.find(

@@ -1,27 +1,20 @@
-import { TestApp, bearer, createTestApp, storedEvents } from './support/test-app';
+import { TestApp, bearer, createTestApp, storedEvents, useTestApp } from './support/test-app';
 
 describe('write limits and security headers', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ writeLimit: 3 });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ writeLimit: 3 });
 
   it('answers 429 with Retry-After past TALLY_WRITE_LIMIT writes a minute, and records nothing', async () => {
     for (let i = 0; i < 3; i++) {
       await t
-        .http()
+        .as('editor')
         .post('/reports')
-        .set('Authorization', bearer('editor'))
         .send({ title: `r${i}` })
         .expect(201);
     }
     const before = (await storedEvents(t.db)).length;
     const limited = await t
-      .http()
+      .as('editor')
       .post('/reports')
-      .set('Authorization', bearer('editor'))
       .send({ title: 'one too many' })
       .expect(429);
     expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -29,13 +22,8 @@ describe('write limits and security headers', () => {
     expect(limited.body).toMatchObject({ status: 429 });
     expect((await storedEvents(t.db)).length).toBe(before);
     // The same client address with another key is limited too; reads are not.
-    await t
-      .http()
-      .post('/reports')
-      .set('Authorization', bearer('admin'))
-      .send({ title: 'other key, same address' })
-      .expect(429);
-    await t.http().get('/reports').set('Authorization', bearer('reader')).expect(200);
+    await t.as('admin').post('/reports').send({ title: 'other key, same address' }).expect(429);
+    await t.as('reader').get('/reports').expect(200);
   });
 
   it('answers no cross-origin request unless the origin is configured', async () => {

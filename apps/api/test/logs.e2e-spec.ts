@@ -1,4 +1,4 @@
-import { TOKENS, TestApp, bearer, createTestApp, storedEvents } from './support/test-app';
+import { TOKENS, TestApp, createTestApp, storedEvents } from './support/test-app';
 
 describe('structured logs', () => {
   let t: TestApp;
@@ -14,9 +14,8 @@ describe('structured logs', () => {
 
   it('logs each request as JSON under the request id the events carry, never the token', async () => {
     await t
-      .http()
+      .as('editor')
       .post('/reports')
-      .set('Authorization', bearer('editor'))
       .set('X-Request-Id', 'req-deir-ezzor-1')
       .send({ title: 'Strikes' })
       .expect(201);

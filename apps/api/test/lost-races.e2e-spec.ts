@@ -1,15 +1,14 @@
-import { TestApp, bearer, createTestApp, fileTarget, storedEvents } from './support/test-app';
+import { fileTarget, storedEvents, useTestApp } from './support/test-app';
 
 /**
  * A write that loses a race inside PostgreSQL (a deadlock, a serialization failure) wrote nothing:
  * the server runs it again, and answers 503 only when it keeps losing.
  */
 describe('deadlocks and serialization failures', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let id: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
     id = await fileTarget(t, 'raced');
     // The next `failures` writes of the revision log lose a race, as PostgreSQL would say it
     // (counted by a sequence: the failing statements roll back anything else they write).
@@ -33,7 +32,6 @@ describe('deadlocks and serialization failures', () => {
         FOR EACH ROW EXECUTE FUNCTION lose_race();
     `);
   });
-  afterAll(() => t.close());
 
   const lose = async (failures: number, code: string) => {
     await t.db.pool.query('UPDATE races SET failures = $1, code = $2', [failures, code]);
@@ -41,9 +39,8 @@ describe('deadlocks and serialization failures', () => {
   };
   const revise = (value: number) =>
     t
-      .http()
+      .as('editor')
       .post(`/reports/${id}/revisions`)
-      .set('Authorization', bearer('editor'))
       .send({ reason: 'toll', figures: [{ measure: 'killed', value }] });
 
   it.each([

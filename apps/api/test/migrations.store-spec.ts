@@ -1,14 +1,9 @@
 import { PostgresEventStore } from '@tally/event-store';
 import { createDataSource, migrate } from '../src/database/data-source';
-import { TestDatabase, createTestDatabase } from '../../../test/support/test-database';
+import { useTestDatabase } from '../../../test/support/test-database';
 
 describe('migrations', () => {
-  let db: TestDatabase;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(() => db.drop());
+  const db = useTestDatabase();
 
   it('reverts the lean append to the streams table with every head, and applies it again', async () => {
     const store = new PostgresEventStore(db.pool);

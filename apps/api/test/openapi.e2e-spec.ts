@@ -1,14 +1,9 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
-import { TestApp, bearer, createTestApp } from './support/test-app';
+import { useTestApp } from './support/test-app';
 
 describe('the OpenAPI document and public reads', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ publicRead: true });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ publicRead: true });
 
   it('validates as OpenAPI 3 and lists every route with its error responses', async () => {
     const { body } = await t.http().get('/docs-json').expect(200);
@@ -70,6 +65,6 @@ describe('the OpenAPI document and public reads', () => {
     await t.http().get('/reports').expect(200);
     await t.http().post('/reports').send({ title: 'x' }).expect(401);
     await t.http().get('/reports').set('Authorization', 'Bearer wrong-token-1').expect(401);
-    await t.http().get('/reports').set('Authorization', bearer('reader')).expect(200);
+    await t.as('reader').get('/reports').expect(200);
   });
 });

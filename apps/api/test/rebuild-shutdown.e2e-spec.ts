@@ -1,17 +1,15 @@
 import { ProjectionsService } from '../src/operations/projections.service';
-import { TestApp, bearer, createTestApp } from './support/test-app';
+import { useTestApp } from './support/test-app';
 
 /** A server stopping while it rebuilds: the rebuild stops too, and leaves nothing behind. */
 describe('shutdown during a rebuild', () => {
-  let t: TestApp;
+  const t = useTestApp();
 
   beforeAll(async () => {
-    t = await createTestApp();
     for (let i = 0; i < 30; i++) {
       await t
-        .http()
+        .as('editor')
         .post('/reports')
-        .set('Authorization', bearer('editor'))
         .send({ title: `report ${i}`, figures: [{ measure: 'killed', value: i }] })
         .expect(201);
     }

@@ -1,27 +1,21 @@
-import { TestApp, bearer, createTestApp, storedEvents } from './support/test-app';
+import { storedEvents, useTestApp } from './support/test-app';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
 describe('reports: the contract, status by status', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   async function file(body: Record<string, unknown> = {}) {
     const response = await t
-      .http()
+      .as('editor')
       .post('/reports')
-      .set('Authorization', bearer('editor'))
       .send({ title: 'Strikes', figures: [{ measure: 'killed', value: 18 }], ...body })
       .expect(201);
     return response.body.id as string;
   }
 
   const revise = (id: string, body: Record<string, unknown>) =>
-    t.http().post(`/reports/${id}/revisions`).set('Authorization', bearer('editor')).send(body);
+    t.as('editor').post(`/reports/${id}/revisions`).send(body);
 
   async function eventCount(): Promise<number> {
     return (await storedEvents(t.db)).length;
@@ -34,12 +28,7 @@ describe('reports: the contract, status by status', () => {
       expect(missing.body).toMatchObject({ status: 401, title: 'Unauthorized' });
       await t.http().get('/reports').set('Authorization', 'Bearer nope-nope-nope').expect(401);
       const before = await eventCount();
-      const forbidden = await t
-        .http()
-        .post('/reports')
-        .set('Authorization', bearer('reader'))
-        .send({ title: 'x' })
-        .expect(403);
+      const forbidden = await t.as('reader').post('/reports').send({ title: 'x' }).expect(403);
       expect(forbidden.body).toMatchObject({ status: 403, detail: 'this needs the editor role' });
       expect(await eventCount()).toBe(before);
     });
@@ -72,9 +61,8 @@ describe('reports: the contract, status by status', () => {
     ])('%s', async (_name, body, status) => {
       const before = await eventCount();
       const response = await t
-        .http()
+        .as('editor')
         .post('/reports')
-        .set('Authorization', bearer('editor'))
         .set('Content-Type', 'application/json')
         .send(typeof body === 'string' ? body : JSON.stringify(body))
         .expect(status);
@@ -90,9 +78,8 @@ describe('reports: the contract, status by status', () => {
 
     it('names the failing field by its path', async () => {
       const response = await t
-        .http()
+        .as('editor')
         .post('/reports')
-        .set('Authorization', bearer('editor'))
         .send({
           title: 'x',
           figures: [
@@ -105,9 +92,8 @@ describe('reports: the contract, status by status', () => {
         expect.arrayContaining([expect.objectContaining({ path: 'figures[1].value' })]),
       );
       const unknown = await t
-        .http()
+        .as('editor')
         .post('/reports')
-        .set('Authorization', bearer('editor'))
         .send({ title: 'x', colour: 'red' })
         .expect(400);
       expect(unknown.body.errors).toEqual([
@@ -116,32 +102,16 @@ describe('reports: the contract, status by status', () => {
     });
 
     it('answers 400 for a malformed id and 404 for an unknown one', async () => {
-      const malformed = await t
-        .http()
-        .get('/reports/not-a-uuid')
-        .set('Authorization', bearer('reader'))
-        .expect(400);
+      const malformed = await t.as('reader').get('/reports/not-a-uuid').expect(400);
       expect(malformed.headers['content-type']).toMatch(/^application\/problem\+json/);
-      const unknown = await t
-        .http()
-        .get(`/reports/${UNKNOWN}`)
-        .set('Authorization', bearer('reader'))
-        .expect(404);
+      const unknown = await t.as('reader').get(`/reports/${UNKNOWN}`).expect(404);
       expect(unknown.body).toMatchObject({
         status: 404,
         type: 'urn:tally:problem:report_not_found',
       });
       await revise(UNKNOWN, { reason: 'x', set: { title: 'y' } }).expect(404);
-      await t
-        .http()
-        .get(`/reports/${UNKNOWN}/revisions`)
-        .set('Authorization', bearer('reader'))
-        .expect(404);
-      await t
-        .http()
-        .get(`/reports/${UNKNOWN}/verify`)
-        .set('Authorization', bearer('reader'))
-        .expect(404);
+      await t.as('reader').get(`/reports/${UNKNOWN}/revisions`).expect(404);
+      await t.as('reader').get(`/reports/${UNKNOWN}/verify`).expect(404);
     });
 
     it('checks query parameters before looking the report up', async () => {
@@ -152,18 +122,10 @@ describe('reports: the contract, status by status', () => {
         '?asOf=yesterday',
         '?revision=1&asOf=2026-11-20T00:00:00Z',
       ]) {
-        await t
-          .http()
-          .get(`/reports/${UNKNOWN}${query}`)
-          .set('Authorization', bearer('reader'))
-          .expect(400);
+        await t.as('reader').get(`/reports/${UNKNOWN}${query}`).expect(400);
       }
       for (const query of ['from=2&to=1', 'from=0&to=1', 'from=1', 'from=a&to=2']) {
-        await t
-          .http()
-          .get(`/reports/${UNKNOWN}/diff?${query}`)
-          .set('Authorization', bearer('reader'))
-          .expect(400);
+        await t.as('reader').get(`/reports/${UNKNOWN}/diff?${query}`).expect(400);
       }
       for (const query of [
         'limit=0',
@@ -172,14 +134,10 @@ describe('reports: the contract, status by status', () => {
         'cursor=%25%25',
         'cursor=eyJ4IjoxfQ',
       ]) {
-        await t
-          .http()
-          .get(`/reports/${UNKNOWN}/revisions?${query}`)
-          .set('Authorization', bearer('reader'))
-          .expect(400);
+        await t.as('reader').get(`/reports/${UNKNOWN}/revisions?${query}`).expect(400);
       }
-      await t.http().get('/events?after=12').set('Authorization', bearer('reader')).expect(400);
-      await t.http().get('/reports?status=lost').set('Authorization', bearer('reader')).expect(400);
+      await t.as('reader').get('/events?after=12').expect(400);
+      await t.as('reader').get('/reports?status=lost').expect(400);
     });
   });
 
@@ -226,17 +184,15 @@ describe('reports: the contract, status by status', () => {
       }).expect(409);
       expect(stale.body).toMatchObject({ status: 409, currentRevision: 2 });
       await t
-        .http()
+        .as('editor')
         .post(`/reports/${id}/revisions`)
-        .set('Authorization', bearer('editor'))
         .set('If-Match', '"1"')
         .send({ reason: 'r', set: { title: 'B' } })
         .expect(409);
       expect(await eventCount()).toBe(before);
       await t
-        .http()
+        .as('editor')
         .post(`/reports/${id}/revisions`)
-        .set('Authorization', bearer('editor'))
         .set('If-Match', 'soon')
         .send({ reason: 'r', set: { title: 'B' } })
         .expect(400);
@@ -271,13 +227,10 @@ describe('reports: the contract, status by status', () => {
       expect(responses.map((r) => r.body.revision).sort((a, b) => a - b)).toEqual(
         Array.from({ length: 20 }, (_, i) => i + 2),
       );
-      const now = await t.http().get(`/reports/${id}`).set('Authorization', bearer('reader'));
+      const now = await t.as('reader').get(`/reports/${id}`);
       expect(now.body.revision).toBe(21);
       expect(now.body.figures).toHaveLength(21);
-      const verify = await t
-        .http()
-        .get(`/reports/${id}/verify`)
-        .set('Authorization', bearer('reader'));
+      const verify = await t.as('reader').get(`/reports/${id}/verify`);
       expect(verify.body).toMatchObject({ valid: true, revisions: 21 });
     });
 
@@ -285,9 +238,8 @@ describe('reports: the contract, status by status', () => {
       const id = await file();
       await revise(id, { reason: 'confirmed', set: { status: 'confirmed' } }).expect(201);
       const retracted = await t
-        .http()
+        .as('editor')
         .post(`/reports/${id}/retract`)
-        .set('Authorization', bearer('editor'))
         .send({ reason: 'duplicate of another report' })
         .expect(201);
       expect(retracted.body).toMatchObject({
@@ -298,9 +250,8 @@ describe('reports: the contract, status by status', () => {
       expect(refused.body.type).toBe('urn:tally:problem:report_retracted');
       await revise(id, { reason: 'r', set: { status: 'retracted' } }).expect(400);
       const restored = await t
-        .http()
+        .as('editor')
         .post(`/reports/${id}/restore`)
-        .set('Authorization', bearer('editor'))
         .send({ reason: 'not a duplicate' })
         .expect(201);
       expect(restored.body).toMatchObject({
@@ -308,16 +259,8 @@ describe('reports: the contract, status by status', () => {
         changes: [{ path: 'status', from: 'retracted', to: 'confirmed' }],
         report: { status: 'confirmed' },
       });
-      await t
-        .http()
-        .post(`/reports/${id}/restore`)
-        .set('Authorization', bearer('editor'))
-        .send({ reason: 'again' })
-        .expect(409);
-      const kinds = await t
-        .http()
-        .get(`/reports/${id}/revisions`)
-        .set('Authorization', bearer('reader'));
+      await t.as('editor').post(`/reports/${id}/restore`).send({ reason: 'again' }).expect(409);
+      const kinds = await t.as('reader').get(`/reports/${id}/revisions`);
       expect(kinds.body.items.map((r: { kind: string }) => r.kind)).toEqual([
         'filed',
         'update',
@@ -331,9 +274,8 @@ describe('reports: the contract, status by status', () => {
     it('replays the first response for a repeated key and body, and records once', async () => {
       const send = (title: string) =>
         t
-          .http()
+          .as('editor')
           .post('/reports')
-          .set('Authorization', bearer('editor'))
           .set('Idempotency-Key', 'file-deir-ezzor-1')
           .send({ title, figures: [{ measure: 'killed', value: 18 }] });
       const first = await send('Strikes on Deir Ezzor').expect(201);
@@ -349,9 +291,8 @@ describe('reports: the contract, status by status', () => {
       const id = first.body.id;
       const reviseOnce = (value: number) =>
         t
-          .http()
+          .as('editor')
           .post(`/reports/${id}/revisions`)
-          .set('Authorization', bearer('editor'))
           .set('Idempotency-Key', 'toll-23')
           .send({ reason: 'bodies retrieved', figures: [{ measure: 'killed', value }] });
       const revised = await reviseOnce(23).expect(201);
@@ -365,9 +306,8 @@ describe('reports: the contract, status by status', () => {
       const id = await file({ title: 'Toll', figures: [{ measure: 'killed', value: 18 }] });
       const confirm = () =>
         t
-          .http()
+          .as('editor')
           .post(`/reports/${id}/revisions`)
-          .set('Authorization', bearer('editor'))
           .set('Idempotency-Key', 'toll-still-18')
           .send({ reason: 'toll confirmed', figures: [{ measure: 'killed', value: 18 }] });
       const first = await confirm().expect(200);
@@ -383,14 +323,13 @@ describe('reports: the contract, status by status', () => {
       expect(again.body).toEqual(first.body);
       expect(again.headers.etag).toBe('"1"');
       expect(await eventCount()).toBe(before);
-      const now = await t.http().get(`/reports/${id}`).set('Authorization', bearer('reader'));
+      const now = await t.as('reader').get(`/reports/${id}`);
       expect(now.body.figures).toEqual([expect.objectContaining({ key: 'killed', value: 23 })]);
 
       // The key is spent on that body: another body is still a 422.
       await t
-        .http()
+        .as('editor')
         .post(`/reports/${id}/revisions`)
-        .set('Authorization', bearer('editor'))
         .set('Idempotency-Key', 'toll-still-18')
         .send({ reason: 'toll confirmed', figures: [{ measure: 'killed', value: 19 }] })
         .expect(422);
@@ -402,12 +341,11 @@ describe('reports: the contract, status by status', () => {
       const title = 'غارات أمريكية على 27 موقعاً في دير الزور';
       const summary = `Robert'); DROP TABLE events;-- \\ % _ $1 ' " ; ئەمە کوردییە 💥`;
       const id = await file({ title, summary, location: 'دير الزور' });
-      const response = await t.http().get(`/reports/${id}`).set('Authorization', bearer('reader'));
+      const response = await t.as('reader').get(`/reports/${id}`);
       expect(response.body).toMatchObject({ title, summary, location: 'دير الزور' });
       const found = await t
-        .http()
+        .as('reader')
         .get(`/reports?location=${encodeURIComponent('دير الزور')}`)
-        .set('Authorization', bearer('reader'))
         .expect(200);
       expect(found.body.items.map((r: { id: string }) => r.id)).toContain(id);
     });
@@ -419,26 +357,17 @@ describe('reports: the contract, status by status', () => {
       for (let i = 0; i < 3; i++)
         ids.push(await file({ title: `Listed report ${i}`, location: 'Listville' }));
       await revise(ids[0], { reason: 'r', set: { summary: 'airstrike aftermath' } }).expect(201);
-      const first = await t
-        .http()
-        .get('/reports?location=Listville&limit=2')
-        .set('Authorization', bearer('reader'))
-        .expect(200);
+      const first = await t.as('reader').get('/reports?location=Listville&limit=2').expect(200);
       expect(first.body.items.map((r: { id: string }) => r.id)).toEqual([ids[0], ids[2]]);
       const second = await t
-        .http()
+        .as('reader')
         .get(`/reports?location=Listville&limit=2&cursor=${first.body.nextCursor}`)
-        .set('Authorization', bearer('reader'))
         .expect(200);
       expect(second.body).toEqual({
         items: [expect.objectContaining({ id: ids[1] })],
         nextCursor: null,
       });
-      const searched = await t
-        .http()
-        .get('/reports?q=aftermath')
-        .set('Authorization', bearer('reader'))
-        .expect(200);
+      const searched = await t.as('reader').get('/reports?q=aftermath').expect(200);
       expect(searched.body.items.map((r: { id: string }) => r.id)).toEqual([ids[0]]);
     });
 
@@ -451,9 +380,8 @@ describe('reports: the contract, status by status', () => {
       // server may still hold newer events back), so it keeps polling from its last position.
       while (all.length < total && Date.now() < deadline) {
         const page = await t
-          .http()
+          .as('reader')
           .get(`/events?limit=3${after && `&after=${after}`}`)
-          .set('Authorization', bearer('reader'))
           .expect(200);
         all.push(...page.body.items);
         if (page.body.items.length > 0)
@@ -483,8 +411,7 @@ describe('reports: the contract, status by status', () => {
       }
     }
 
-    const verify = (id: string) =>
-      t.http().get(`/reports/${id}/verify`).set('Authorization', bearer('reader')).expect(200);
+    const verify = (id: string) => t.as('reader').get(`/reports/${id}/verify`).expect(200);
 
     it('reports the revision whose stored event was altered', async () => {
       const id = await file();

@@ -1,14 +1,9 @@
 import { EXAMPLE_REPORT_ID, ReportCommandRunner, seedExample } from '@tally/reports';
 import { PG_POOL } from '../src/database/database.module';
-import { TestApp, bearer, createTestApp, storedEvents } from './support/test-app';
+import { storedEvents, useTestApp } from './support/test-app';
 
 describe('the bundled Deir Ezzor example', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   it('is filed once, as two revisions, into an empty store only', async () => {
     const seed = () => seedExample(t.app.get(PG_POOL), t.app.get(ReportCommandRunner));
@@ -17,9 +12,8 @@ describe('the bundled Deir Ezzor example', () => {
     expect((await storedEvents(t.db)).map((e) => e.type)).toEqual(['ReportFiled', 'ReportRevised']);
 
     const revisions = await t
-      .http()
+      .as('reader')
       .get(`/reports/${EXAMPLE_REPORT_ID}/revisions`)
-      .set('Authorization', bearer('reader'))
       .expect(200);
     const [first, second] = revisions.body.items;
     expect(second).toMatchObject({ reason: 'bodies retrieved', actor: 'tally-example' });
@@ -32,10 +26,7 @@ describe('the bundled Deir Ezzor example', () => {
         { path: 'figures.killed{nationality=Syrian}', from: null, to: 9 },
       ]),
     );
-    const now = await t
-      .http()
-      .get(`/reports/${EXAMPLE_REPORT_ID}`)
-      .set('Authorization', bearer('reader'));
+    const now = await t.as('reader').get(`/reports/${EXAMPLE_REPORT_ID}`);
     expect(now.body.figures).toContainEqual({
       key: 'positions_targeted',
       measure: 'positions_targeted',

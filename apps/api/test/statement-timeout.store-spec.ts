@@ -1,13 +1,8 @@
 import { createDataSource, poolOf } from '../src/database/data-source';
-import { TestDatabase, createTestDatabase } from '../../../test/support/test-database';
+import { useTestDatabase } from '../../../test/support/test-database';
 
 describe('the server pool', () => {
-  let db: TestDatabase;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(() => db.drop());
+  const db = useTestDatabase();
 
   it('cancels a statement that runs past the statement timeout', async () => {
     const dataSource = createDataSource(db.url, { statementTimeoutMs: 200 });

@@ -1,11 +1,11 @@
 import type { Response } from 'supertest';
-import { TestApp, bearer, createTestApp, storedEvents } from './support/test-app';
+import { storedEvents, useTestApp } from './support/test-app';
 
 const SOHR = 'https://www.syriahr.com/en/deir-ezzor-airstrikes';
 
 /** The Deir Ezzor toll, as the report that started Tally tells it. */
 describe('the toll story', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let id: string;
   let betweenRevisions: string;
   let filed: Response;
@@ -15,11 +15,9 @@ describe('the toll story', () => {
 
   /** The story's two writes; every test reads what they left. */
   beforeAll(async () => {
-    t = await createTestApp();
     filed = await t
-      .http()
+      .as('editor')
       .post('/reports')
-      .set('Authorization', bearer('editor'))
       .send({
         title: 'US airstrikes on 27 positions in Deir Ezzor',
         location: 'Deir Ezzor',
@@ -39,9 +37,8 @@ describe('the toll story', () => {
     betweenRevisions = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 30));
     revised = await t
-      .http()
+      .as('editor')
       .post(`/reports/${id}/revisions`)
-      .set('Authorization', bearer('editor'))
       .set('If-Match', '"1"')
       .send({
         reason: 'bodies retrieved',
@@ -56,7 +53,6 @@ describe('the toll story', () => {
       .expect(201);
     eventsAfterRevising = await storedEvents(t.db);
   });
-  afterAll(() => t.close());
 
   it('files the first report: 18 killed, 27 positions targeted', () => {
     const response = filed;
@@ -116,11 +112,7 @@ describe('the toll story', () => {
   });
 
   it('shows the history of killed: null→18, then 18→23 with reason and actor', async () => {
-    const response = await t
-      .http()
-      .get(`/reports/${id}/figures/killed/history`)
-      .set('Authorization', bearer('reader'))
-      .expect(200);
+    const response = await t.as('reader').get(`/reports/${id}/figures/killed/history`).expect(200);
     expect(response.body).toMatchObject({
       key: 'killed',
       nextCursor: null,
@@ -139,27 +131,22 @@ describe('the toll story', () => {
     });
     const encoded = encodeURIComponent('killed{location=Al-Mayadeen}');
     const breakdown = await t
-      .http()
+      .as('reader')
       .get(`/reports/${id}/figures/${encoded}/history`)
-      .set('Authorization', bearer('reader'))
       .expect(200);
     expect(breakdown.body.items).toMatchObject([{ revision: 2, from: null, to: 13 }]);
   });
 
   it('travels in time: revision 1 and a moment between the revisions show 18', async () => {
     for (const query of ['revision=1', `asOf=${betweenRevisions}`]) {
-      const response = await t
-        .http()
-        .get(`/reports/${id}?${query}`)
-        .set('Authorization', bearer('reader'))
-        .expect(200);
+      const response = await t.as('reader').get(`/reports/${id}?${query}`).expect(200);
       expect(response.headers.etag).toBe('"1"');
       expect(response.body.figures).toEqual([
         { key: 'killed', measure: 'killed', dimensions: {}, value: 18 },
         { key: 'positions_targeted', measure: 'positions_targeted', dimensions: {}, value: 27 },
       ]);
     }
-    const now = await t.http().get(`/reports/${id}`).set('Authorization', bearer('reader'));
+    const now = await t.as('reader').get(`/reports/${id}`);
     expect(now.headers.etag).toBe('"2"');
     expect(now.body.figures[0]).toEqual({
       key: 'killed',
@@ -167,24 +154,12 @@ describe('the toll story', () => {
       dimensions: {},
       value: 23,
     });
-    await t
-      .http()
-      .get(`/reports/${id}?revision=3`)
-      .set('Authorization', bearer('reader'))
-      .expect(404);
-    await t
-      .http()
-      .get(`/reports/${id}?asOf=2000-01-01T00:00:00Z`)
-      .set('Authorization', bearer('reader'))
-      .expect(404);
+    await t.as('reader').get(`/reports/${id}?revision=3`).expect(404);
+    await t.as('reader').get(`/reports/${id}?asOf=2000-01-01T00:00:00Z`).expect(404);
   });
 
   it('diffs revision 1 against 2: exactly the changed paths', async () => {
-    const response = await t
-      .http()
-      .get(`/reports/${id}/diff?from=1&to=2`)
-      .set('Authorization', bearer('reader'))
-      .expect(200);
+    const response = await t.as('reader').get(`/reports/${id}/diff?from=1&to=2`).expect(200);
     expect(response.body.from).toBe(1);
     expect(response.body.to).toBe(2);
     expect(response.body.changes.map((c: { path: string }) => c.path)).toEqual([
@@ -198,38 +173,22 @@ describe('the toll story', () => {
       `/reports/${id}/revisions/3`,
       `/reports/${id}/figures/injured/history`,
     ]) {
-      const missing = await t.http().get(path).set('Authorization', bearer('reader')).expect(404);
+      const missing = await t.as('reader').get(path).expect(404);
       expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
     }
-    await t
-      .http()
-      .get(`/reports/${id}/revisions/0`)
-      .set('Authorization', bearer('reader'))
-      .expect(400);
+    await t.as('reader').get(`/reports/${id}/revisions/0`).expect(400);
   });
 
   it('lists the revisions with their hashes, and verifies the chain', async () => {
-    const revisions = await t
-      .http()
-      .get(`/reports/${id}/revisions`)
-      .set('Authorization', bearer('reader'))
-      .expect(200);
+    const revisions = await t.as('reader').get(`/reports/${id}/revisions`).expect(200);
     expect(revisions.body.nextCursor).toBeNull();
     expect(revisions.body.items).toMatchObject([
       { revision: 1, kind: 'filed', actor: 'eve', source: { url: SOHR, publisher: 'SOHR' } },
       { revision: 2, kind: 'update', reason: 'bodies retrieved', source: null },
     ]);
-    const one = await t
-      .http()
-      .get(`/reports/${id}/revisions/2`)
-      .set('Authorization', bearer('reader'))
-      .expect(200);
+    const one = await t.as('reader').get(`/reports/${id}/revisions/2`).expect(200);
     expect(one.body).toMatchObject({ revision: 2, report: { revision: 2 } });
-    const verify = await t
-      .http()
-      .get(`/reports/${id}/verify`)
-      .set('Authorization', bearer('reader'))
-      .expect(200);
+    const verify = await t.as('reader').get(`/reports/${id}/verify`).expect(200);
     expect(verify.body).toEqual({
       valid: true,
       revisions: 2,

@@ -1,4 +1,4 @@
-import { TestApp, bearer, createTestApp, storedEvents } from './support/test-app';
+import { TestApp, createTestApp, storedEvents } from './support/test-app';
 
 /**
  * Each instance starts a command from the state it last recorded, without a read. Another
@@ -18,20 +18,15 @@ describe('two instances writing the same report', () => {
   });
 
   const revise = (t: TestApp, id: string, body: object, ifMatch?: number) => {
-    const call = t
-      .http()
-      .post(`/reports/${id}/revisions`)
-      .set('Authorization', bearer('editor'))
-      .send(body);
+    const call = t.as('editor').post(`/reports/${id}/revisions`).send(body);
     return ifMatch === undefined ? call : call.set('If-Match', `"${ifMatch}"`);
   };
   const killed = (value: number) => ({ reason: 'news', figures: [{ measure: 'killed', value }] });
 
   it('decides on the latest revision, whichever instance wrote it', async () => {
     const { body: filed } = await a
-      .http()
+      .as('editor')
       .post('/reports')
-      .set('Authorization', bearer('editor'))
       .send({ title: 'Deir Ezzor', figures: [{ measure: 'killed', value: 18 }] })
       .expect(201);
     const id = filed.id as string;
@@ -60,11 +55,7 @@ describe('two instances writing the same report', () => {
 
     const versions = (await storedEvents(a.db)).map((e) => e.stream_version);
     expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    const history = await b
-      .http()
-      .get(`/reports/${id}/figures/killed/history`)
-      .set('Authorization', bearer('reader'))
-      .expect(200);
+    const history = await b.as('reader').get(`/reports/${id}/figures/killed/history`).expect(200);
     expect(history.body.items.map((i: { from: number; to: number }) => [i.from, i.to])).toEqual([
       [null, 18],
       [18, 20],

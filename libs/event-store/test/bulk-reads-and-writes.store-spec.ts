@@ -1,15 +1,13 @@
 import { PostgresEventStore, copyRows } from '@tally/event-store';
-import { TestDatabase, createTestDatabase } from '../../../test/support/test-database';
+import { useTestDatabase } from '../../../test/support/test-database';
 
 describe('bulk paths of rebuilds: reading stream by stream, writing with COPY', () => {
-  let db: TestDatabase;
+  const db = useTestDatabase();
   let store: PostgresEventStore;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
+  beforeAll(() => {
     store = new PostgresEventStore(db.pool);
   });
-  afterAll(() => db.drop());
 
   it('reads every event up to a head once, stream by stream, whatever comes after it', async () => {
     for (const [stream, n] of [

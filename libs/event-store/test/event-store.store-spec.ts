@@ -12,17 +12,15 @@ import {
   runProjectionStatement,
   StatesBefore,
 } from '@tally/event-store';
-import { TestDatabase, createTestDatabase } from '../../../test/support/test-database';
+import { useTestDatabase } from '../../../test/support/test-database';
 
 describe('PostgresEventStore', () => {
-  let db: TestDatabase;
+  const db = useTestDatabase();
   let store: PostgresEventStore;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
+  beforeAll(() => {
     store = new PostgresEventStore(db.pool);
   });
-  afterAll(() => db.drop());
 
   const counted = (n: number) => ({ type: 'Counted', data: { n } });
 

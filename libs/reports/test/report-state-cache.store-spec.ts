@@ -1,15 +1,11 @@
 import { PostgresEventStore } from '@tally/event-store';
 import { RECENT_STATES_BYTES, ReportStateCache } from '@tally/reports/report-state-cache';
 import { ReportState } from '@tally/reports/domain';
-import { TestDatabase, createTestDatabase } from '../../../test/support/test-database';
+import { useTestDatabase } from '../../../test/support/test-database';
 
 describe('ReportStateCache: the states a process keeps from its own writes', () => {
-  let db: TestDatabase;
+  const db = useTestDatabase();
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(() => db.drop());
 
   const state = (n: number, summaryLength: number): ReportState => ({
     id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,

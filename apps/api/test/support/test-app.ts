@@ -15,8 +15,12 @@ export interface TestApp {
   readonly app: INestApplication;
   readonly db: TestDatabase;
   http(): ReturnType<typeof request>;
+  /** Requests that carry the role's bearer token. */
+  as(role: Role): Pick<ReturnType<typeof request>, 'get' | 'post'>;
   close(): Promise<void>;
 }
+
+export type Role = keyof typeof TOKENS;
 
 /** A configuration for a server under test: no seed, no generated key, no write limit. */
 export function testConfig(databaseUrl: string, overrides: Partial<TallyConfig> = {}): TallyConfig {
@@ -57,15 +61,53 @@ export async function createTestApp(
   const app = await createApp(config, db.url, log);
   await app.init();
   await loadServedDocument(app);
+  const http = () => checkedAgainstDocument(request(app.getHttpServer()));
   return {
     app,
     db,
-    http: () => checkedAgainstDocument(request(app.getHttpServer())),
-    async close() {
+    http,
+    as: (role) => ({
+      get: (url: string) => http().get(url).set('Authorization', bearer(role)),
+      post: (url: string) => http().post(url).set('Authorization', bearer(role)),
+    }),
+    close: once(async () => {
       await app.close();
       if (!shared) await db.drop();
-    },
+    }),
   };
+}
+
+/**
+ * The test file's app, started before its tests and closed after them; the object stands for it
+ * from the first test on.
+ */
+export function useTestApp(overrides: Partial<TallyConfig> = {}): TestApp {
+  let started: TestApp | undefined;
+  beforeAll(async () => {
+    started = await createTestApp(overrides);
+  });
+  afterAll(() => started?.close());
+  const current = (): TestApp => {
+    if (!started) throw new Error('the test app starts in beforeAll');
+    return started;
+  };
+  return {
+    get app() {
+      return current().app;
+    },
+    get db() {
+      return current().db;
+    },
+    http: () => current().http(),
+    as: (role) => current().as(role),
+    close: () => current().close(),
+  };
+}
+
+/** `fn` run on the first call; later calls get the first call's promise. */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= fn());
 }
 
 /** The OpenAPI document as the server serves it, loaded once per test file for the matchers. */
@@ -124,15 +166,14 @@ const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
 /** Files a report with one headline toll of 1 as an editor; its id. */
 export async function fileTarget(t: TestApp, title: string): Promise<string> {
   const filed = await t
-    .http()
+    .as('editor')
     .post('/reports')
-    .set('Authorization', bearer('editor'))
     .send({ title, figures: [{ measure: 'killed', value: 1 }] })
     .expect(201);
   return filed.body.id;
 }
 
-export const bearer = (role: keyof typeof TOKENS) => `Bearer ${TOKENS[role]}`;
+export const bearer = (role: Role) => `Bearer ${TOKENS[role]}`;
 
 /** Every stored event, oldest first, to assert what a request wrote (or did not). */
 export async function storedEvents(db: TestDatabase) {
