@@ -36,32 +36,31 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/** The test file's database, created before its tests and dropped after them. */
+export function useTestDatabase(): TestDatabase {
+  return perFile(createTestDatabase, (db) => db.drop());
+}
+
 /**
- * The test file's database, created before its tests and dropped after them; the object stands
+ * A fixture started before a test file's tests and stopped after them; the object returned stands
  * for it from the first test on.
  */
-export function useTestDatabase(): TestDatabase {
-  let created: TestDatabase | undefined;
+export function perFile<T extends object>(
+  start: () => Promise<T>,
+  stop: (fixture: T) => Promise<void>,
+): T {
+  let fixture: T | undefined;
   beforeAll(async () => {
-    created = await createTestDatabase();
+    fixture = await start();
   });
-  afterAll(() => created?.drop());
-  const current = (): TestDatabase => {
-    if (!created) throw new Error('the test database is created in beforeAll');
-    return created;
-  };
-  return {
-    get url() {
-      return current().url;
+  afterAll(() => fixture && stop(fixture));
+  return new Proxy({} as T, {
+    get(_target, key) {
+      if (!fixture) throw new Error('a per-file fixture is started in beforeAll');
+      const value = Reflect.get(fixture, key);
+      return typeof value === 'function' ? value.bind(fixture) : value;
     },
-    get name() {
-      return current().name;
-    },
-    get pool() {
-      return current().pool;
-    },
-    drop: () => current().drop(),
-  };
+  });
 }
 
 /** Waits for the pool's connections to go before dropping, so that none is killed mid-query. */

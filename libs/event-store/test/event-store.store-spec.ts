@@ -1,4 +1,3 @@
-import { PoolClient } from 'pg';
 import {
   Checkpoint,
   CommandReplayMismatchError,
@@ -13,6 +12,7 @@ import {
   StatesBefore,
 } from '@tally/event-store';
 import { useTestDatabase } from '../../../test/support/test-database';
+import { holdingProjection } from './holding-projection';
 
 describe('PostgresEventStore', () => {
   const db = useTestDatabase();
@@ -534,19 +534,7 @@ describe('PostgresEventStore', () => {
     it('never skips an event whose transaction commits after a later-numbered one', async () => {
       const total = await eventCount();
       const { checkpoint: start } = await follow(null, (events) => events.length >= total);
-      let entered!: () => void;
-      const inside = new Promise<void>((r) => (entered = r));
-      let release!: () => void;
-      const gate = new Promise<void>((r) => (release = r));
-      const holding: Projection = {
-        name: 'holding',
-        handles: ['Slow'],
-        tables: [],
-        async apply(_tx: PoolClient) {
-          entered();
-          await gate;
-        },
-      };
+      const { projection: holding, inside, release } = holdingProjection('Slow');
       const slowStore = new PostgresEventStore(db.pool, { inlineProjections: [holding] });
 
       const a = slowStore.append('s-late-a', 'no-stream', [{ type: 'Slow', data: {} }]);

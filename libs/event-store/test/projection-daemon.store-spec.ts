@@ -9,6 +9,7 @@ import {
 } from '@tally/event-store';
 import { Pool } from 'pg';
 import { TestDatabase, createTestDatabase } from '../../../test/support/test-database';
+import { holdingProjection } from './holding-projection';
 
 /** Records every event it applies; applying one twice would break the primary key. */
 function recorder(name: string, table: string, fails?: (e: RecordedEvent) => boolean): Projection {
@@ -83,19 +84,7 @@ describe('ProjectionDaemon', () => {
 
   it('applies an event that commits late after the ones before it, each once', async () => {
     const name = await table('late_seen');
-    let entered!: () => void;
-    const inside = new Promise<void>((r) => (entered = r));
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const holding: Projection = {
-      name: 'holding',
-      handles: ['Noted-late'],
-      tables: [],
-      async apply() {
-        entered();
-        await gate;
-      },
-    };
+    const { projection: holding, inside, release } = holdingProjection('Noted-late');
     const running = daemon([recorder('late', name)]);
     await running.start();
     await noted('late-0');

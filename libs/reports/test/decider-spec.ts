@@ -61,6 +61,23 @@ export function given(...history: ReportEvent[]) {
   };
 }
 
+/** A filing event as the decider would record it, with `data` in place of the defaults. */
+export const filedEvent = (data: Partial<Extract<ReportEvent, { type: 'ReportFiled' }>['data']>) =>
+  ({
+    type: 'ReportFiled',
+    data: {
+      title: 'Strikes',
+      summary: null,
+      location: null,
+      occurredAt: null,
+      reason: null,
+      reportedAt: null,
+      source: null,
+      figures: [],
+      ...data,
+    },
+  }) as ReportEvent;
+
 /** A revision event as the decider would record it, with `data` in place of the defaults. */
 export const revised = (data: Partial<Extract<ReportEvent, { type: 'ReportRevised' }>['data']>) =>
   ({

@@ -1,6 +1,6 @@
 import { PendingEvent, RecordedEvent } from '@tally/event-store';
 import { reportProjections } from '../src/projections';
-import { revised, stateAfter } from './decider-spec';
+import { filedEvent, revised, stateAfter } from './decider-spec';
 import { ReportState } from '../src/domain';
 import { knownStates, knownStatesBefore } from '../src/projections/report-states';
 
@@ -42,19 +42,7 @@ describe('what an appender knew, handed to the inline projections', () => {
 
 describe('one fold per append', () => {
   it("is shared by the append's report projections, and found again for the answer", () => {
-    const filed = stateAfter({
-      type: 'ReportFiled',
-      data: {
-        title: 'Strikes',
-        summary: null,
-        location: null,
-        occurredAt: null,
-        reason: null,
-        reportedAt: null,
-        source: null,
-        figures: [],
-      },
-    })!;
+    const filed = stateAfter(filedEvent({}))!;
     const recordedAt = new Date('2026-11-21T00:00:00.000Z');
     const pending: PendingEvent[] = [
       {

@@ -11,7 +11,7 @@ import {
   figureKey,
   reportView,
 } from '@tally/reports/domain';
-import { REPORT_ID, given, revised, stateAfter } from './decider-spec';
+import { REPORT_ID, filedEvent, given, revised, stateAfter } from './decider-spec';
 
 const ID = REPORT_ID;
 
@@ -57,27 +57,17 @@ describe('decide', () => {
           ],
         })
         .then([
-          {
-            type: 'ReportFiled',
-            data: {
-              title: 'Strikes',
-              summary: null,
-              location: null,
-              occurredAt: null,
-              reason: null,
-              reportedAt: null,
-              source: null,
-              figures: [
-                {
-                  key: 'killed{location=X,nationality=Syrian}',
-                  measure: 'killed',
-                  dimensions: { location: 'X', nationality: 'Syrian' },
-                  amount: 9,
-                },
-                { key: 'injured', measure: 'injured', dimensions: {}, amount: { min: 3, max: 5 } },
-              ],
-            },
-          },
+          filedEvent({
+            figures: [
+              {
+                key: 'killed{location=X,nationality=Syrian}',
+                measure: 'killed',
+                dimensions: { location: 'X', nationality: 'Syrian' },
+                amount: 9,
+              },
+              { key: 'injured', measure: 'injured', dimensions: {}, amount: { min: 3, max: 5 } },
+            ],
+          }),
         ]);
     });
 

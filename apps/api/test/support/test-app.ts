@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import jestOpenAPI from 'jest-openapi';
 import request, { Response } from 'supertest';
-import { TestDatabase, createTestDatabase } from '../../../../test/support/test-database';
+import { TestDatabase, createTestDatabase, perFile } from '../../../../test/support/test-database';
 import { CreateAppOptions, createApp } from '../../src/bootstrap';
 import { TallyConfig, parseApiKeys } from '../../src/config/tally-config';
 
@@ -77,31 +77,12 @@ export async function createTestApp(
   };
 }
 
-/**
- * The test file's app, started before its tests and closed after them; the object stands for it
- * from the first test on.
- */
+/** The test file's app, started before its tests and closed after them. */
 export function useTestApp(overrides: Partial<TallyConfig> = {}): TestApp {
-  let started: TestApp | undefined;
-  beforeAll(async () => {
-    started = await createTestApp(overrides);
-  });
-  afterAll(() => started?.close());
-  const current = (): TestApp => {
-    if (!started) throw new Error('the test app starts in beforeAll');
-    return started;
-  };
-  return {
-    get app() {
-      return current().app;
-    },
-    get db() {
-      return current().db;
-    },
-    http: () => current().http(),
-    as: (role) => current().as(role),
-    close: () => current().close(),
-  };
+  return perFile(
+    () => createTestApp(overrides),
+    (t) => t.close(),
+  );
 }
 
 /** `fn` run on the first call; later calls get the first call's promise. */
