@@ -10,7 +10,8 @@ import {
 } from './domain';
 import { REPORTS_POOL } from './report-state-cache';
 
-export interface StoredRevision {
+/** Who recorded a revision, when, why, on what source, and what its kind was. */
+export interface RevisionFacts {
   readonly revision: number;
   readonly kind: RevisionKind;
   readonly reason: string | null;
@@ -18,12 +19,20 @@ export interface StoredRevision {
   readonly recordedAt: string;
   readonly reportedAt: string;
   readonly source: Source | null;
+}
+
+export interface StoredRevision extends RevisionFacts {
   readonly changes: readonly Change[];
   readonly hash: string;
   readonly state: ReportState;
 }
 
-interface RevisionRow {
+/** The columns of `report_revisions r` that hold a revision's facts. */
+export const FACT_COLUMNS =
+  'r.revision, r.kind, r.reason, r.actor, r.recorded_at, r.reported_at, r.source';
+
+/** A row with the fact columns, as `pg` reads them. */
+export interface FactRow {
   revision: number;
   kind: RevisionKind;
   reason: string | null;
@@ -31,12 +40,27 @@ interface RevisionRow {
   recorded_at: Date;
   reported_at: Date;
   source: Source | null;
+}
+
+export function factsOf(row: FactRow): RevisionFacts {
+  return {
+    revision: row.revision,
+    kind: row.kind,
+    reason: row.reason,
+    actor: row.actor,
+    recordedAt: row.recorded_at.toISOString(),
+    reportedAt: row.reported_at.toISOString(),
+    source: row.source,
+  };
+}
+
+interface RevisionRow extends FactRow {
   changes: Change[];
   hash: string;
   state: ReportState;
 }
 
-const COLUMNS = `revision, kind, reason, actor, recorded_at, reported_at, source, changes, hash`;
+const COLUMNS = `${FACT_COLUMNS}, r.changes, r.hash`;
 
 /** Reads the revision log: each revision and the state after it. */
 @Injectable()
@@ -72,7 +96,7 @@ export class RevisionReader {
 
   async revision(reportId: string, revision: number): Promise<StoredRevision> {
     const { rows } = await this.pool.query<RevisionRow>(
-      `SELECT ${COLUMNS}, state FROM report_revisions WHERE report_id = $1 AND revision = $2`,
+      `SELECT ${COLUMNS}, r.state FROM report_revisions r WHERE report_id = $1 AND revision = $2`,
       [reportId, revision],
     );
     if (!rows[0])
@@ -102,7 +126,7 @@ export class RevisionReader {
     limit: number,
   ): Promise<Omit<StoredRevision, 'state'>[]> {
     const { rows } = await this.pool.query<Omit<RevisionRow, 'state'>>(
-      `SELECT ${COLUMNS} FROM report_revisions WHERE report_id = $1 AND revision > $2
+      `SELECT ${COLUMNS} FROM report_revisions r WHERE report_id = $1 AND revision > $2
         ORDER BY revision LIMIT $3`,
       [reportId, afterRevision, limit],
     );
@@ -122,15 +146,5 @@ function toStored(row: RevisionRow): StoredRevision {
 }
 
 function toItem(row: Omit<RevisionRow, 'state'>): Omit<StoredRevision, 'state'> {
-  return {
-    revision: row.revision,
-    kind: row.kind,
-    reason: row.reason,
-    actor: row.actor,
-    recordedAt: row.recorded_at.toISOString(),
-    reportedAt: row.reported_at.toISOString(),
-    source: row.source,
-    changes: row.changes,
-    hash: row.hash,
-  };
+  return { ...factsOf(row), changes: row.changes, hash: row.hash };
 }

@@ -1,40 +1,18 @@
-import { REVISION_KINDS } from '../domain';
-import { AMOUNT_SCHEMA, NULLABLE_SOURCE_SCHEMA } from '../shared/value.schemas';
+import { AMOUNT_SCHEMA } from '../shared/value.schemas';
+import { RevisionFactsResponse } from '../shared/revision.response';
 import { Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiParam, ApiProperty } from '@nestjs/swagger';
 import { ApiController, DEFAULT_LIMIT, PageQuery, ReadRoute, ValidationFailed } from '@tally/http';
 import { revisionCursor } from '../shared/cursors';
-import { SourceResponse } from '../shared/report.response';
 import { FigureHistoryQuery } from './figure-history.query';
 
-export class FigureChangeResponse {
-  @ApiProperty({ example: 2 })
-  revision!: number;
-
+export class FigureChangeResponse extends RevisionFactsResponse {
   @ApiProperty({ ...AMOUNT_SCHEMA, example: 18 })
   from!: unknown;
 
   @ApiProperty({ ...AMOUNT_SCHEMA, example: 23 })
   to!: unknown;
-
-  @ApiProperty({ enum: REVISION_KINDS })
-  kind!: string;
-
-  @ApiProperty({ nullable: true, type: String })
-  reason!: string | null;
-
-  @ApiProperty({ nullable: true, type: String })
-  actor!: string | null;
-
-  @ApiProperty({ format: 'date-time' })
-  recordedAt!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  reportedAt!: string;
-
-  @ApiProperty(NULLABLE_SOURCE_SCHEMA)
-  source!: SourceResponse | null;
 }
 
 export class FigureHistoryResponse {

@@ -2,20 +2,13 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { nextRevisionCursor } from '../shared/cursors';
 import { Pool } from 'pg';
-import { Amount, FigureNotFound, RevisionKind, Source } from '../domain';
+import { Amount, FigureNotFound } from '../domain';
 import { REPORTS_POOL } from '../report-state-cache';
-import { RevisionReader } from '../revision-reader';
+import { FACT_COLUMNS, FactRow, RevisionFacts, RevisionReader, factsOf } from '../revision-reader';
 
-export interface FigureChangeItem {
-  readonly revision: number;
+export interface FigureChangeItem extends RevisionFacts {
   readonly from: Amount | null;
   readonly to: Amount | null;
-  readonly kind: RevisionKind;
-  readonly reason: string | null;
-  readonly actor: string | null;
-  readonly recordedAt: string;
-  readonly reportedAt: string;
-  readonly source: Source | null;
 }
 
 export interface FigureHistory {
@@ -44,19 +37,10 @@ export class FigureHistoryHandler implements IQueryHandler<FigureHistoryQuery> {
   ) {}
 
   async execute({ reportId, key, limit, afterRevision }: FigureHistoryQuery) {
-    const { rows } = await this.pool.query<{
-      revision: number;
-      from_amount: Amount | null;
-      to_amount: Amount | null;
-      kind: RevisionKind;
-      reason: string | null;
-      actor: string | null;
-      recorded_at: Date;
-      reported_at: Date;
-      source: Source | null;
-    }>(
-      `SELECT f.revision, f.from_amount, f.to_amount, r.kind, r.reason, r.actor, r.recorded_at,
-              r.reported_at, r.source
+    const { rows } = await this.pool.query<
+      FactRow & { from_amount: Amount | null; to_amount: Amount | null }
+    >(
+      `SELECT f.from_amount, f.to_amount, ${FACT_COLUMNS}
          FROM report_figure_changes f
          JOIN report_revisions r ON r.report_id = f.report_id AND r.revision = f.revision
         WHERE f.report_id = $1 AND f.figure_key = $2 AND f.revision > $3
@@ -68,15 +52,9 @@ export class FigureHistoryHandler implements IQueryHandler<FigureHistoryQuery> {
       throw new FigureNotFound(reportId, key);
     }
     const items = rows.slice(0, limit).map((row) => ({
-      revision: row.revision,
+      ...factsOf(row),
       from: row.from_amount,
       to: row.to_amount,
-      kind: row.kind,
-      reason: row.reason,
-      actor: row.actor,
-      recordedAt: row.recorded_at.toISOString(),
-      reportedAt: row.reported_at.toISOString(),
-      source: row.source,
     }));
     const last = items[items.length - 1];
     return {

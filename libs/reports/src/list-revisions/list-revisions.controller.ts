@@ -1,36 +1,14 @@
-import { NULLABLE_SOURCE_SCHEMA } from '../shared/value.schemas';
 import { Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { ApiController, DEFAULT_LIMIT, PageQuery, ReadRoute, ValidationFailed } from '@tally/http';
 import { revisionCursor } from '../shared/cursors';
-import { REVISION_KINDS, reportView } from '../domain';
-import { ReportResponse, SourceResponse } from '../shared/report.response';
-import { ChangeResponse } from '../shared/revision.response';
+import { reportView } from '../domain';
+import { ReportResponse } from '../shared/report.response';
+import { ChangeResponse, RevisionFactsResponse } from '../shared/revision.response';
 import { GetRevisionQuery, ListRevisionsQuery } from './list-revisions.query';
 
-export class RevisionResponse {
-  @ApiProperty({ example: 2 })
-  revision!: number;
-
-  @ApiProperty({ enum: REVISION_KINDS })
-  kind!: string;
-
-  @ApiProperty({ nullable: true, type: String, example: 'bodies retrieved' })
-  reason!: string | null;
-
-  @ApiProperty({ nullable: true, type: String, description: 'The API key name that wrote it.' })
-  actor!: string | null;
-
-  @ApiProperty({ format: 'date-time' })
-  recordedAt!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  reportedAt!: string;
-
-  @ApiPropertyOptional(NULLABLE_SOURCE_SCHEMA)
-  source!: SourceResponse | null;
-
+export class RevisionResponse extends RevisionFactsResponse {
   @ApiProperty({ type: [ChangeResponse] })
   changes!: ChangeResponse[];
 

@@ -1,9 +1,9 @@
 import type { Response } from 'express';
-import { CHANGE_VALUE_SCHEMA } from './value.schemas';
+import { CHANGE_VALUE_SCHEMA, NULLABLE_SOURCE_SCHEMA } from './value.schemas';
 import { ApiProperty } from '@nestjs/swagger';
 import { RevisionOutcome } from '../report-command-runner';
-import { reportView } from '../domain';
-import { ReportResponse } from './report.response';
+import { REVISION_KINDS, reportView } from '../domain';
+import { ReportResponse, SourceResponse } from './report.response';
 
 export class ChangeResponse {
   @ApiProperty({ example: 'figures.killed' })
@@ -14,6 +14,30 @@ export class ChangeResponse {
 
   @ApiProperty({ ...CHANGE_VALUE_SCHEMA, example: 23, description: 'null for a removed field' })
   to!: unknown;
+}
+
+/** Who recorded a revision, when, why, and on what source. */
+export class RevisionFactsResponse {
+  @ApiProperty({ example: 2 })
+  revision!: number;
+
+  @ApiProperty({ enum: REVISION_KINDS })
+  kind!: string;
+
+  @ApiProperty({ nullable: true, type: String, example: 'bodies retrieved' })
+  reason!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, description: 'The API key name that wrote it.' })
+  actor!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  recordedAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  reportedAt!: string;
+
+  @ApiProperty(NULLABLE_SOURCE_SCHEMA)
+  source!: SourceResponse | null;
 }
 
 export class RevisionResultResponse {
