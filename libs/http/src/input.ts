@@ -1,4 +1,16 @@
-import { ValidateBy, ValidationOptions, buildMessage } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
+import {
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateBy,
+  ValidateNested,
+  ValidationOptions,
+  buildMessage,
+} from 'class-validator';
+import { Type } from 'class-transformer';
 import type { FieldError } from './http-errors';
 
 /** The largest revision, limit or count a request may give: PostgreSQL's `integer`. */
@@ -109,4 +121,28 @@ export function refusedInput(value: unknown, path = ''): FieldError | null {
     if (found !== null) return found;
   }
   return null;
+}
+
+/** An optional text field of at most `maxLength` characters, storable, and documented so. */
+export function OptionalText(
+  options: ApiPropertyOptions & { maxLength: number },
+): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional(options),
+    IsOptional(),
+    IsString(),
+    MaxLength(options.maxLength),
+    IsStorableText(),
+  );
+}
+
+/** An optional nested object, validated as `type`. */
+export function OptionalObject(type: new () => object): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ type }),
+    IsOptional(),
+    IsObject(),
+    ValidateNested(),
+    Type(() => type),
+  );
 }

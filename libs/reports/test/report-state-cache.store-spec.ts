@@ -6,7 +6,6 @@ import { useTestDatabase } from '../../../test/support/test-database';
 describe('ReportStateCache: the states a process keeps from its own writes', () => {
   const db = useTestDatabase();
 
-
   const state = (n: number, summaryLength: number): ReportState => ({
     id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
     revision: 1,

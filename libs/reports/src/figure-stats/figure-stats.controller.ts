@@ -1,5 +1,5 @@
 import { FIGURE_LIMITS, MEASURE_PATTERN, MEASURE_RULE } from '../domain';
-import { ApiController, IsStorableText, IsZonedTime, ReadRoute } from '@tally/http';
+import { ApiController, IsZonedTime, OptionalText, ReadRoute } from '@tally/http';
 import { Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
@@ -17,11 +17,7 @@ export class FigureStatsParams {
   @Matches(MEASURE_PATTERN, { message: `measure ${MEASURE_RULE}` })
   measure!: string;
 
-  @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @IsStorableText()
+  @OptionalText({ maxLength: 200 })
   location?: string;
 
   @ApiPropertyOptional({ description: 'Totals as recorded at this time; default now.' })

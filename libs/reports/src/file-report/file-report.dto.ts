@@ -1,4 +1,4 @@
-import { IsStorableText, IsZonedTime } from '@tally/http';
+import { IsStorableText, IsZonedTime, OptionalText } from '@tally/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { FigureDto, FiguresField, RevisionFactsDto } from '../shared/report.dto';
@@ -11,18 +11,10 @@ export class FileReportDto extends RevisionFactsDto {
   @IsStorableText()
   title!: string;
 
-  @ApiPropertyOptional({ maxLength: 20_000 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(20_000)
-  @IsStorableText()
+  @OptionalText({ maxLength: 20_000 })
   summary?: string;
 
-  @ApiPropertyOptional({ maxLength: 200, example: 'Deir Ezzor' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @IsStorableText()
+  @OptionalText({ maxLength: 200, example: 'Deir Ezzor' })
   location?: string;
 
   @ApiPropertyOptional({ example: '2026-11-20T00:00:00Z' })

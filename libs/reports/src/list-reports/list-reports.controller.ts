@@ -1,8 +1,8 @@
 import { Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiExtraModels, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { ApiController, DEFAULT_LIMIT, IsStorableText, PageQuery, ReadRoute } from '@tally/http';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApiController, DEFAULT_LIMIT, OptionalText, PageQuery, ReadRoute } from '@tally/http';
+import { IsIn, IsOptional } from 'class-validator';
 import { REPORT_STATUSES } from '../domain';
 import type { ReportStatus } from '../domain';
 import { ReportResponse } from '../shared/report.response';
@@ -15,18 +15,10 @@ export class ListReportsParams extends PageQuery {
   @IsIn(REPORT_STATUSES)
   status?: ReportStatus;
 
-  @ApiPropertyOptional({ maxLength: 200, example: 'Deir Ezzor' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @IsStorableText()
+  @OptionalText({ maxLength: 200, example: 'Deir Ezzor' })
   location?: string;
 
-  @ApiPropertyOptional({ maxLength: 200, description: 'Words in the title or summary.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @IsStorableText()
+  @OptionalText({ maxLength: 200, description: 'Words in the title or summary.' })
   q?: string;
 }
 

@@ -1,13 +1,11 @@
 import { REVISE_KINDS } from '../domain';
-import { IsStorableText, IsZonedTime, MAX_INT32 } from '@tally/http';
+import { IsStorableText, IsZonedTime, MAX_INT32, OptionalObject } from '@tally/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsIn,
   IsInt,
-  IsObject,
   IsOptional,
   IsString,
   Max,
@@ -15,7 +13,6 @@ import {
   Min,
   MinLength,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import { FigureDto, FiguresField, OPEN_STATUSES, RevisionFactsDto } from '../shared/report.dto';
 
@@ -73,11 +70,7 @@ export class ReviseReportDto extends RevisionFactsDto {
   @IsStorableText()
   declare reason: string;
 
-  @ApiPropertyOptional({ type: ReportFieldsDto })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ReportFieldsDto)
+  @OptionalObject(ReportFieldsDto)
   set?: ReportFieldsDto;
 
   @FiguresField()

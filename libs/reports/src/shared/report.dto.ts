@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsStorableText, IsZonedTime } from '@tally/http';
+import { IsStorableText, IsZonedTime, OptionalObject, OptionalText } from '@tally/http';
 import { FIGURE_LIMITS, MEASURE_PATTERN, MEASURE_RULE } from '../domain';
 import {
   ArrayMaxSize,
@@ -131,11 +131,7 @@ export function revisionFacts(body: RevisionFactsDto) {
 
 /** What every writing command may say about itself. */
 export class RevisionFactsDto {
-  @ApiPropertyOptional({ maxLength: 2000, example: 'bodies retrieved' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  @IsStorableText()
+  @OptionalText({ maxLength: 2000, example: 'bodies retrieved' })
   reason?: string;
 
   @ApiPropertyOptional({ description: 'When the source published it; defaults to recordedAt.' })
@@ -143,11 +139,7 @@ export class RevisionFactsDto {
   @IsZonedTime()
   reportedAt?: string;
 
-  @ApiPropertyOptional({ type: SourceDto })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => SourceDto)
+  @OptionalObject(SourceDto)
   source?: SourceDto;
 }
 
