@@ -1,5 +1,7 @@
 import { Pool } from 'pg';
+import { AppendAnnouncer } from './append-announcer';
 import { AppendRefused, appendOnce } from './append';
+import { findCommand, keepUnchangedCommand } from './commands';
 import {
   AFTER_CHECKPOINT,
   COMMITTED_BEFORE_ALL_RUNNING,
@@ -35,10 +37,6 @@ export interface EventStoreOptions {
   readonly clock?: () => Date;
 }
 
-/** Where appends are announced to daemons in other processes. */
-export const APPENDED_CHANNEL = 'tally_events';
-/** At most one NOTIFY per window: each takes a database-wide lock at commit. */
-const NOTIFY_WINDOW_MS = 50;
 /** How often an append tries again after losing a race at 'any', or a clock behind the head. */
 const MAX_RACES = 100;
 const MAX_VERSION = 2_147_483_647;
@@ -52,8 +50,7 @@ export class PostgresEventStore {
   private readonly upcasters: UpcasterRegistry;
   private readonly inlineProjections: readonly Projection[];
   private readonly clock: () => Date;
-  private readonly appendListeners = new Set<() => void>();
-  private notifyTimer: NodeJS.Timeout | null = null;
+  private readonly announcer: AppendAnnouncer;
 
   constructor(
     private readonly pool: Pool,
@@ -62,6 +59,7 @@ export class PostgresEventStore {
     this.upcasters = new UpcasterRegistry(options.upcasters);
     this.inlineProjections = options.inlineProjections ?? [];
     this.clock = options.clock ?? (() => new Date());
+    this.announcer = new AppendAnnouncer(pool);
   }
 
   /**
@@ -89,7 +87,7 @@ export class PostgresEventStore {
           { streamId, expected, events, metadata, options, recordedAt },
           projections,
         );
-        this.announce();
+        this.announcer.announce();
         return result;
       } catch (error) {
         if (!(error instanceof AppendRefused)) throw error;
@@ -116,8 +114,7 @@ export class PostgresEventStore {
 
   /** Calls `listener` after every append through this store commits. */
   onAppended(listener: () => void): () => void {
-    this.appendListeners.add(listener);
-    return () => this.appendListeners.delete(listener);
+    return this.announcer.listen(listener);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -139,14 +136,8 @@ export class PostgresEventStore {
   }
 
   /** What an idempotent command id appended, or null when it was never seen. */
-  async findCommand(commandId: string): Promise<RecordedCommand | null> {
-    const { rows } = await this.pool.query<RecordedCommand>(
-      `SELECT stream_id AS "streamId", fingerprint, first_version AS "firstVersion",
-              last_version AS "lastVersion"
-         FROM commands WHERE command_id = $1`,
-      [commandId],
-    );
-    return rows[0] ?? null;
+  findCommand(commandId: string): Promise<RecordedCommand | null> {
+    return findCommand(this.pool, commandId);
   }
 
   /**
@@ -154,22 +145,17 @@ export class PostgresEventStore {
    * that a repeat gets the same answer whatever is appended in between. Returns the command as
    * kept: this one, or one with the same id kept first (the caller compares it with its own).
    */
-  async recordUnchangedCommand(
+  recordUnchangedCommand(
     commandId: string,
     fingerprint: string | null,
     streamId: string,
     version: number,
   ): Promise<RecordedCommand> {
-    await this.pool.query(
-      `INSERT INTO commands (command_id, fingerprint, stream_id, first_version, last_version,
-                             recorded_at)
-       VALUES ($1, $2, $3, $4 + 1, $4, $5)
-       ON CONFLICT (command_id) DO NOTHING`,
-      [commandId, fingerprint, streamId, version, this.clock()],
+    return keepUnchangedCommand(
+      this.pool,
+      { commandId, fingerprint, streamId, version },
+      this.clock(),
     );
-    const kept = await this.findCommand(commandId);
-    if (!kept) throw new Error(`command ${commandId} was kept and then not found`);
-    return kept;
   }
 
   /**
@@ -306,19 +292,5 @@ export class PostgresEventStore {
       toVersion: earlier.lastVersion,
     });
     return { streamId, nextVersion: earlier.lastVersion, events, duplicate: true };
-  }
-
-  /**
-   * Wakes this process's listeners at once, and daemons elsewhere through one NOTIFY per window,
-   * sent after the append committed: a NOTIFY inside every append would serialise the commits.
-   */
-  private announce(): void {
-    for (const listener of this.appendListeners) listener();
-    if (this.notifyTimer) return;
-    this.notifyTimer = setTimeout(() => {
-      this.notifyTimer = null;
-      this.pool.query("SELECT pg_notify($1, '')", [APPENDED_CHANNEL]).catch(() => undefined);
-    }, NOTIFY_WINDOW_MS);
-    this.notifyTimer.unref();
   }
 }

@@ -1,6 +1,7 @@
 export * from './append-statement';
 export * from './checkpoints';
 export * from './event-store';
+export * from './append-announcer';
 export * from './event-store.errors';
 export * from './event-store.types';
 export * from './hash-chain';

@@ -1,5 +1,5 @@
 import { Pool, PoolClient } from 'pg';
-import { APPENDED_CHANNEL } from './event-store';
+import { APPENDED_CHANNEL } from './append-announcer';
 
 /** A pooled connection kept for a while, with the error listener it must take off again. */
 export interface Kept {
