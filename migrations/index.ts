@@ -5,6 +5,7 @@ import { FigureTotals1764000000003 } from './1764000000003-figure-totals';
 import { AppRole1764000000004 } from './1764000000004-app-role';
 import { LeanAppend1764000000005 } from './1764000000005-lean-append';
 import { GuardedEvents1764000000006 } from './1764000000006-guarded-events';
+import { Claims1764000000007 } from './1764000000007-claims';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs agree. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   AppRole1764000000004,
   LeanAppend1764000000005,
   GuardedEvents1764000000006,
+  Claims1764000000007,
 ];

@@ -2,7 +2,11 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/tally-config';
 import { PostgresEventStore, RebuildInProgressError } from '@tally/event-store';
 import { createDataSource, migrate, poolOf } from './database/data-source';
-import { rebuildByName, reportProjectionStates } from './operations/projection-registry';
+import {
+  rebuildByName,
+  rebuildOutdatedReadModels,
+  reportProjectionStates,
+} from './operations/projection-registry';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 
 const USAGE = [
@@ -31,6 +35,9 @@ async function main(argv: string[]): Promise<number> {
     const applied = await migrate(dataSource);
     if (command === 'migrate') {
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
+      if (await rebuildOutdatedReadModels(poolOf(dataSource))) {
+        console.log('read models rebuilt from the events: new shape');
+      }
       return 0;
     }
     const pool = poolOf(dataSource);

@@ -15,6 +15,7 @@ describe('migrations', () => {
     const dataSource = createDataSource(db.url, { poolSize: 2 });
     await dataSource.initialize();
     try {
+      await dataSource.undoLastMigration({ transaction: 'each' }); // the claims
       await dataSource.undoLastMigration({ transaction: 'each' }); // the guarded events
       await dataSource.undoLastMigration({ transaction: 'each' }); // the lean append
       const { rows } = await db.pool.query(
@@ -34,6 +35,7 @@ describe('migrations', () => {
       expect(await migrate(dataSource)).toEqual([
         'LeanAppend1764000000005',
         'GuardedEvents1764000000006',
+        'Claims1764000000007',
       ]);
       await store.append('s-b', 3, [{ type: 'Counted', data: { n: 4 } }]);
       expect(await store.verifyStream('s-b')).toMatchObject({ valid: true, version: 4 });

@@ -14,7 +14,6 @@ describe('shutdown during a rebuild', () => {
         .expect(201);
     }
   });
-  afterAll(() => t.db.drop());
 
   const live = async () =>
     (

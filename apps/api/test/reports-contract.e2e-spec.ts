@@ -417,7 +417,7 @@ describe('reports: the contract, status by status', () => {
       const id = await file();
       await revise(id, { reason: 'r', figures: [{ measure: 'killed', value: 23 }] }).expect(201);
       await behindTheTrigger(
-        `UPDATE events SET data = jsonb_set(data, '{figures,0,amount}', '19')
+        `UPDATE events SET data = jsonb_set(data, '{claims,0,amount}', '19')
           WHERE stream_id = $1 AND stream_version = 2`,
         [`report-${id}`],
       );

@@ -5,11 +5,15 @@ import { storedEvents, useTestApp } from './support/test-app';
 describe('the bundled Deir Ezzor example', () => {
   const t = useTestApp();
 
-  it('is filed once, as two revisions, into an empty store only', async () => {
+  it('is filed once, as three revisions, into an empty store only', async () => {
     const seed = () => seedExample(t.app.get(PG_POOL), t.app.get(ReportCommandRunner));
     expect(await seed()).toBe(EXAMPLE_REPORT_ID);
     expect(await seed()).toBeNull();
-    expect((await storedEvents(t.db)).map((e) => e.type)).toEqual(['ReportFiled', 'ReportRevised']);
+    expect((await storedEvents(t.db)).map((e) => e.type)).toEqual([
+      'ReportFiled',
+      'ReportRevised',
+      'ReportRevised',
+    ]);
 
     const revisions = await t
       .as('reader')
@@ -32,6 +36,62 @@ describe('the bundled Deir Ezzor example', () => {
       measure: 'positions_targeted',
       dimensions: {},
       value: 27,
+      publisher: 'SOHR',
+      reportedAt: '2026-11-20T06:00:00.000Z',
+    });
+    // Breakdowns checked against the toll: by location complete, by nationality partial.
+    expect(now.body.checks).toEqual([
+      {
+        measure: 'killed',
+        dimension: 'location',
+        total: 23,
+        parts: { min: 23, max: 23 },
+        count: 2,
+        status: 'complete',
+        stale: false,
+      },
+      {
+        measure: 'killed',
+        dimension: 'nationality',
+        total: 23,
+        parts: { min: 9, max: 9 },
+        count: 1,
+        status: 'partial',
+        stale: false,
+      },
+    ]);
+    // A second publisher's lower toll, side by side with the adopted one.
+    const sources = await t
+      .as('reader')
+      .get(`/reports/${EXAMPLE_REPORT_ID}/figures/killed/sources`)
+      .expect(200);
+    expect(sources.body).toEqual({
+      key: 'killed',
+      adopted: {
+        amount: 23,
+        publisher: 'SOHR',
+        reportedAt: '2026-11-20T18:00:00.000Z',
+        revision: 2,
+      },
+      range: { min: 21, max: 23 },
+      claims: [
+        {
+          publisher: 'SOHR',
+          amount: 23,
+          reportedAt: '2026-11-20T18:00:00.000Z',
+          revision: 2,
+          url: 'https://www.syriahr.com/en/',
+          adopted: true,
+        },
+        {
+          publisher: 'Deir Ezzor Network',
+          amount: 21,
+          reportedAt: '2026-11-20T20:00:00.000Z',
+          revision: 3,
+          url: 'https://example.org/deir-ezzor-network',
+          adopted: false,
+        },
+      ],
     });
   });
 });

@@ -57,12 +57,13 @@ describe('npm start on the embedded default', () => {
       ),
     );
     expect(report).toMatchObject({
-      revision: 2,
+      revision: 3,
       title: 'US airstrikes on 27 positions in Deir Ezzor',
     });
     expect(revisions.items.map((r: { reason: string }) => r.reason)).toEqual([
       'first report',
       'bodies retrieved',
+      'a local network counts fewer dead',
     ]);
     expect(history.items.map((i: { from: unknown; to: unknown }) => [i.from, i.to])).toEqual([
       [null, 18],

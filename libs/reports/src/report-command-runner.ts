@@ -8,13 +8,16 @@ import {
 import { createHash, randomInt } from 'node:crypto';
 import {
   Change,
+  REPORT_SCHEMA_VERSIONS,
   ReportCommand,
   ReportNotFound,
   ReportState,
+  RevisionClaim,
   RevisionConflict,
   decide,
   diffReports,
   evolve,
+  revisionClaims,
 } from './domain';
 import { knownStates } from './projections/report-states';
 import { RevisionReader } from './revision-reader';
@@ -36,6 +39,8 @@ export interface RevisionOutcome {
   readonly recorded: boolean;
   readonly revision: number;
   readonly changes: readonly Change[];
+  /** The claims it recorded. */
+  readonly claims: readonly RevisionClaim[];
   readonly report: ReportState;
 }
 
@@ -97,7 +102,7 @@ export class ReportCommandRunner {
           );
           return this.replay(reportId, commandId, context, kept);
         }
-        return { recorded: false, revision: current, changes: [], report: state! };
+        return { recorded: false, revision: current, changes: [], claims: [], report: state! };
       }
       // The projections of the append fold the event from this state; the answer reuses theirs.
       const decided = knownStates(new Map([[reportId, state]]));
@@ -105,7 +110,10 @@ export class ReportCommandRunner {
         const result = await this.store.events.append(
           streamId,
           state ? current : 'no-stream',
-          events,
+          events.map((event) => ({
+            ...event,
+            schemaVersion: REPORT_SCHEMA_VERSIONS[event.type] ?? 1,
+          })),
           {
             actor: context.actor,
             correlationId: context.correlationId,
@@ -123,18 +131,18 @@ export class ReportCommandRunner {
         }
         const recorded = result.events[0];
         const folded = decided.folded(recorded.streamVersion, recorded.recordedAt);
-        const after =
-          folded?.after ??
-          evolve(state, events[0], {
-            reportId,
-            revision: recorded.streamVersion,
-            recordedAt: recorded.recordedAt.toISOString(),
-          });
+        const stamp = {
+          reportId,
+          revision: recorded.streamVersion,
+          recordedAt: recorded.recordedAt.toISOString(),
+        };
+        const after = folded?.after ?? evolve(state, events[0], stamp);
         this.store.remember(after);
         return {
           recorded: true,
           revision: after.revision,
           changes: folded?.changes ?? diffReports(state, after),
+          claims: revisionClaims(events[0], stamp),
           report: after,
         };
       } catch (error) {
@@ -188,6 +196,7 @@ export class ReportCommandRunner {
       recorded,
       revision,
       changes: recorded ? stored.changes : [],
+      claims: recorded ? stored.claims : [],
       report: stored.state,
     };
   }

@@ -1,5 +1,5 @@
 import { PendingEvent } from '@tally/event-store';
-import { ReportEvent, RevisionStamp } from './domain';
+import { ReportEvent, RevisionStamp, fromStored } from './domain';
 
 /** Each report is one stream; its version is the report's revision. */
 export function reportStreamId(reportId: string): string {
@@ -21,7 +21,7 @@ export function asReportEvent(recorded: PendingEvent): {
   stamp: RevisionStamp;
 } {
   return {
-    event: { type: recorded.type, data: recorded.data } as ReportEvent,
+    event: fromStored(recorded.type, recorded.schemaVersion ?? 1, recorded.data),
     stamp: {
       reportId: reportIdOf(recorded.streamId),
       revision: recorded.streamVersion,

@@ -21,6 +21,9 @@ import { GetRevisionHandler, ListRevisionsHandler } from './list-revisions/list-
 import { reportProjections } from './projections';
 import { ReportCommandRunner } from './report-command-runner';
 import { REPORTS_EVENT_STORE, REPORTS_POOL, ReportStateCache } from './report-state-cache';
+import { ReportSourcesController } from './report-sources/report-sources.controller';
+import { RecordClaimsController } from './record-claims/record-claims.controller';
+import { RecordClaimsHandler } from './record-claims/record-claims.command';
 import { ReviseReportController } from './revise-report/revise-report.controller';
 import { RestoreReportController } from './restore-report/restore-report.controller';
 import { RetractReportController } from './retract-report/retract-report.controller';
@@ -41,6 +44,7 @@ export class ReportsModule {
       controllers: [
         FileReportController,
         ReviseReportController,
+        RecordClaimsController,
         RetractReportController,
         RestoreReportController,
         ListReportsController,
@@ -48,6 +52,7 @@ export class ReportsModule {
         ListRevisionsController,
         DiffRevisionsController,
         FigureHistoryController,
+        ReportSourcesController,
         ListEventsController,
         VerifyReportController,
         FigureStatsController,
@@ -65,6 +70,7 @@ export class ReportsModule {
         ReportCommandRunner,
         FileReportHandler,
         ReviseReportHandler,
+        RecordClaimsHandler,
         RetractReportHandler,
         RestoreReportHandler,
         GetReportHandler,

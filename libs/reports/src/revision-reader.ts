@@ -5,6 +5,7 @@ import {
   ReportNotFound,
   ReportState,
   RevisionKind,
+  RevisionClaim,
   RevisionNotFound,
   Source,
 } from './domain';
@@ -23,6 +24,7 @@ export interface RevisionFacts {
 
 export interface StoredRevision extends RevisionFacts {
   readonly changes: readonly Change[];
+  readonly claims: readonly RevisionClaim[];
   readonly hash: string;
   readonly state: ReportState;
 }
@@ -56,11 +58,18 @@ export function factsOf(row: FactRow): RevisionFacts {
 
 interface RevisionRow extends FactRow {
   changes: Change[];
+  claims: RevisionClaim[];
   hash: string;
   state: ReportState;
 }
 
-const COLUMNS = `${FACT_COLUMNS}, r.changes, r.hash`;
+const COLUMNS = `${FACT_COLUMNS}, r.changes, r.claims, r.hash`;
+
+/** Which state of a report: after a revision, as recorded at a time, or (neither) now. */
+export interface ReportAt {
+  readonly revision?: number;
+  readonly asOf?: Date;
+}
 
 /** Reads the revision log: each revision and the state after it. */
 @Injectable()
@@ -102,6 +111,29 @@ export class RevisionReader {
     if (!rows[0])
       throw await this.missing(reportId, `report ${reportId} has no revision ${revision}`);
     return toStored(rows[0]);
+  }
+
+  /** The number of the revision `at` names: 404 for a report or revision not there. */
+  async revisionAt(reportId: string, at: ReportAt): Promise<number> {
+    const { rows } = await this.pool.query<{ revision: number }>(
+      `SELECT revision FROM report_revisions
+        WHERE report_id = $1 AND revision <= coalesce($2, 2147483647)
+          AND recorded_at <= coalesce($3, 'infinity'::timestamptz)
+        ORDER BY revision DESC LIMIT 1`,
+      [reportId, at.revision ?? null, at.asOf ?? null],
+    );
+    const found = rows[0]?.revision;
+    if (found !== undefined && (at.revision === undefined || found === at.revision)) return found;
+    if (at.revision !== undefined) {
+      throw await this.missing(reportId, `report ${reportId} has no revision ${at.revision}`);
+    }
+    if (at.asOf !== undefined) {
+      throw await this.missing(
+        reportId,
+        `report ${reportId} did not exist at ${at.asOf.toISOString()}`,
+      );
+    }
+    throw new ReportNotFound(reportId);
   }
 
   /** The state as the system had recorded it at `asOf`. */
@@ -146,5 +178,5 @@ function toStored(row: RevisionRow): StoredRevision {
 }
 
 function toItem(row: Omit<RevisionRow, 'state'>): Omit<StoredRevision, 'state'> {
-  return { ...factsOf(row), changes: row.changes, hash: row.hash };
+  return { ...factsOf(row), changes: row.changes, claims: row.claims, hash: row.hash };
 }

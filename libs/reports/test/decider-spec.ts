@@ -88,8 +88,11 @@ export const revised = (data: Partial<Extract<ReportEvent, { type: 'ReportRevise
       reportedAt: null,
       source: null,
       details: {},
-      figures: [],
+      claims: [],
       removedFigures: [],
       ...data,
     },
   }) as ReportEvent;
+
+/** A figure as a claim the decider adopted. */
+export const adopted = <F extends object>(figure: F) => ({ ...figure, adopted: true });

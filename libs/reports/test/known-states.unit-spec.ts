@@ -49,7 +49,7 @@ describe('one fold per append', () => {
         streamId: `report-${filed.id}`,
         streamVersion: 2,
         type: 'ReportRevised',
-        schemaVersion: 1,
+        schemaVersion: 2,
         data: revised({ details: { title: 'Strikes on Deir Ezzor' } }).data,
         metadata: {},
         recordedAt,

@@ -17,6 +17,8 @@ describe('ReportStateCache: the states a process keeps from its own writes', () 
     occurredAt: null,
     figures: [],
     sources: [],
+    claims: [],
+    publishers: [],
     createdAt: '2026-11-20T00:00:00.000Z',
     updatedAt: '2026-11-20T00:00:00.000Z',
   });

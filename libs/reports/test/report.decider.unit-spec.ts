@@ -11,7 +11,7 @@ import {
   figureKey,
   reportView,
 } from '@tally/reports/domain';
-import { REPORT_ID, filedEvent, given, revised, stateAfter } from './decider-spec';
+import { REPORT_ID, adopted, filedEvent, given, revised, stateAfter } from './decider-spec';
 
 const ID = REPORT_ID;
 
@@ -21,6 +21,8 @@ const figure = (measure: string, amount: Figure['amount'], dimensions = {}): Fig
   dimensions,
   amount,
 });
+
+const SOHR = { url: 'https://www.syriahr.com/en/1', publisher: 'SOHR' };
 
 const filed: ReportEvent = {
   type: 'ReportFiled',
@@ -32,7 +34,7 @@ const filed: ReportEvent = {
     figures: [figure('killed', 18), figure('positions_targeted', 27)],
     reason: 'first report',
     reportedAt: null,
-    source: { url: 'https://www.syriahr.com/en/1', publisher: 'SOHR' },
+    source: SOHR,
   },
 };
 
@@ -141,6 +143,7 @@ describe('decide', () => {
       given(filed)
         .when(
           revise({
+            source: SOHR,
             figures: [
               { measure: 'killed', value: 23 },
               { measure: 'killed', dimensions: { location: 'Al-Mayadeen' }, value: 13 },
@@ -155,9 +158,12 @@ describe('decide', () => {
               kind: 'update',
               reason: 'bodies retrieved',
               reportedAt: null,
-              source: null,
+              source: SOHR,
               details: {},
-              figures: [figure('killed', 23), figure('killed', 13, { location: 'Al-Mayadeen' })],
+              claims: [
+                adopted(figure('killed', 23)),
+                adopted(figure('killed', 13, { location: 'Al-Mayadeen' })),
+              ],
               removedFigures: [],
             },
           },
@@ -170,7 +176,7 @@ describe('decide', () => {
           revise({
             set: { title: 'US airstrikes on 27 positions in Deir Ezzor', location: 'Deir Ezzor' },
             figures: [{ measure: 'killed', value: 18 }],
-            source: { url: 'https://www.syriahr.com/en/1' },
+            source: { url: 'https://www.syriahr.com/en/1', publisher: 'SOHR' },
           }),
         )
         .thenNothing();
@@ -182,7 +188,7 @@ describe('decide', () => {
         .thenMatches([
           {
             type: 'ReportRevised',
-            data: { source: { url: 'https://example.org/b' }, figures: [] },
+            data: { source: { url: 'https://example.org/b' }, claims: [] },
           },
         ]);
     });
@@ -244,7 +250,9 @@ describe('decide', () => {
             figures: [{ measure: 'killed', value: 19 }],
           }),
         )
-        .thenMatches([{ type: 'ReportRevised', data: { figures: [figure('killed', 19)] } }]);
+        .thenMatches([
+          { type: 'ReportRevised', data: { claims: [adopted(figure('killed', 19))] } },
+        ]);
     });
 
     it('takes no revision on a retracted report', () => {
@@ -331,9 +339,10 @@ describe('evolve and diffReports', () => {
       { path: 'figures.positions_targeted', from: 27, to: null },
       { path: 'sources.https://example.org/b', from: null, to: { url: 'https://example.org/b' } },
     ]);
+    const by = { publisher: 'example.org', reportedAt: '2026-11-21T00:00:00.000Z' };
     expect(reportView(after).figures).toEqual([
-      { key: 'injured', measure: 'injured', dimensions: {}, min: 3, max: 5 },
-      { key: 'killed', measure: 'killed', dimensions: {}, value: 23 },
+      { key: 'injured', measure: 'injured', dimensions: {}, min: 3, max: 5, ...by },
+      { key: 'killed', measure: 'killed', dimensions: {}, value: 23, ...by },
     ]);
     expect(after.sources.map((s) => s.url)).toEqual([
       'https://www.syriahr.com/en/1',
@@ -344,10 +353,10 @@ describe('evolve and diffReports', () => {
   it('leaves out fields changed and changed back', () => {
     const events = [
       filed,
-      revised({ details: { title: 'Strikes elsewhere' }, figures: [figure('killed', 23)] }),
+      revised({ details: { title: 'Strikes elsewhere' }, claims: [adopted(figure('killed', 23))] }),
       revised({
         details: { title: 'US airstrikes on 27 positions in Deir Ezzor', summary: 'toll rose' },
-        figures: [figure('killed', 18)],
+        claims: [adopted(figure('killed', 18))],
       }),
     ];
     const first = stateAfter(events[0])!;

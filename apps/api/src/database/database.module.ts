@@ -9,6 +9,7 @@ import {
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { createDataSource, migrate, poolOf } from './data-source';
+import { rebuildOutdatedReadModels } from '../operations/projection-registry';
 import { prepareServingRole } from './serving-role';
 
 export const PG_POOL = Symbol('PG_POOL');
@@ -45,10 +46,13 @@ export class DatabaseModule implements OnApplicationShutdown {
           useFactory: async () => {
             const ownerUrl = options.migrationUrl ?? options.url;
             if (options.migrate) {
-              const migrator = createDataSource(ownerUrl, { poolSize: 2 });
+              const migrator = createDataSource(ownerUrl, { poolSize: 4 });
               await migrator.initialize();
               try {
                 await migrate(migrator);
+                if (await rebuildOutdatedReadModels(poolOf(migrator))) {
+                  new Logger('database').log('read models rebuilt from the events: new shape');
+                }
               } finally {
                 await migrator.destroy();
               }
@@ -93,7 +97,7 @@ export class DatabaseModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.ownerPool.end();
+    if (!this.ownerPool.ended) await this.ownerPool.end();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }

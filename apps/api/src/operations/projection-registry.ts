@@ -1,4 +1,5 @@
 import {
+  RebuildInProgressError,
   RebuildOptions,
   Checkpoint,
   PostgresEventStore,
@@ -84,4 +85,31 @@ export async function rebuildByName(
     return { projection: entry.projection, async: entry.lifecycle === 'async' };
   });
   return rebuildProjections(pool, store, targets, options);
+}
+
+/**
+ * Read models written before a change of the report state's shape (claims) hold states without
+ * it: every projection is rebuilt from the events, once, before the server serves. Another
+ * process already rebuilding is waited for.
+ */
+export async function rebuildOutdatedReadModels(pool: Pool): Promise<boolean> {
+  const outdated = async () => {
+    const { rows } = await pool.query<{ outdated: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM report_current WHERE NOT state ? 'publishers')
+           OR EXISTS (SELECT 1 FROM stats_reports WHERE NOT state ? 'publishers') AS outdated`,
+    );
+    return rows[0].outdated;
+  };
+  if (!(await outdated())) return false;
+  const names = projectionRegistry().map((entry) => entry.projection.name);
+  for (;;) {
+    try {
+      await rebuildByName(pool, new PostgresEventStore(pool), names);
+      return true;
+    } catch (error) {
+      if (!(error instanceof RebuildInProgressError)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (!(await outdated())) return true;
+    }
+  }
 }

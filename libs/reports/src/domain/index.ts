@@ -1,3 +1,5 @@
+export * from './claims';
+export * from './checks';
 export * from './figures';
 export * from './report.commands';
 export * from './report.decider';

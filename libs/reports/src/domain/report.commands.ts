@@ -30,5 +30,10 @@ export type ReportCommand =
       readonly figures?: readonly FigureInput[];
       readonly removeFigures?: readonly string[];
     })
+  | (RevisionInput & {
+      /** What a source said, recorded for comparison and never adopted. */
+      readonly type: 'RecordClaims';
+      readonly figures?: readonly FigureInput[];
+    })
   | (RevisionInput & { readonly type: 'RetractReport' })
   | (RevisionInput & { readonly type: 'RestoreReport' });

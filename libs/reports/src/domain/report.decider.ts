@@ -1,3 +1,4 @@
+import { ClaimedFigure, adopts, isNewClaim, latestClaimOf, publisherOf } from './claims';
 import { FIGURE_LIMITS, Figure, FigureInput, parseFigure, sameAmount } from './figures';
 import {
   FieldProblem,
@@ -10,6 +11,7 @@ import {
   DETAIL_FIELDS,
   DetailChanges,
   ReportEvent,
+  RevisedKind,
   RevisionFacts,
   unreachable,
 } from './report.events';
@@ -44,6 +46,8 @@ export function decide(command: ReportCommand, state: ReportState | null): Repor
   switch (command.type) {
     case 'ReviseReport':
       return revise(command, state);
+    case 'RecordClaims':
+      return recordClaims(command, state);
     case 'RetractReport':
       if (state.status === 'retracted') throw new ReportRetracted(state.id);
       return [{ type: 'ReportRetracted', data: facts(command, true) }];
@@ -100,22 +104,12 @@ function revise(
   }
   if (problems.length > 0) throw new InvalidRevision(problems);
 
-  const changedFigures = figures.filter(
-    (figure) => !sameAmount(current.get(figure.key)?.amount ?? null, figure.amount),
-  );
-  const added = figures.filter((figure) => !current.has(figure.key)).length;
+  const claims = claimsOf(figures, state, kind, revisionFacts);
+  const added = claims.filter((claim) => claim.adopted && !current.has(claim.key)).length;
   checkFigureCount(state.figures.length + added - removals.length);
 
-  const citesNewSource =
-    revisionFacts.source !== null &&
-    !state.sources.some((source) => source.url === revisionFacts.source?.url);
-  if (
-    Object.keys(details).length === 0 &&
-    changedFigures.length === 0 &&
-    removals.length === 0 &&
-    !citesNewSource
-  ) {
-    return [];
+  if (Object.keys(details).length === 0 && claims.length === 0 && removals.length === 0) {
+    if (!citesNewSource(state, revisionFacts)) return [];
   }
   return [
     {
@@ -124,11 +118,67 @@ function revise(
         ...revisionFacts,
         kind,
         details: details as DetailChanges,
-        figures: changedFigures,
+        claims,
         removedFigures: [...removals],
       },
     },
   ];
+}
+
+/** What a source said, recorded beside the report's figures and never adopted. */
+function recordClaims(
+  command: Extract<ReportCommand, { type: 'RecordClaims' }>,
+  state: ReportState,
+): ReportEvent[] {
+  if (state.status === 'retracted') throw new ReportRetracted(state.id);
+  const revisionFacts = facts(command, true);
+  if (revisionFacts.source === null) throw InvalidRevision.at('source', 'is required');
+  const figures = parseFigures(command.figures ?? [], 'figures');
+  if (figures.length === 0) throw InvalidRevision.at('figures', 'must list at least one claim');
+  const claims = claimsOf(figures, state, 'claim', revisionFacts);
+  if (claims.length === 0 && !citesNewSource(state, revisionFacts)) return [];
+  return [
+    {
+      type: 'ReportRevised',
+      data: { ...revisionFacts, kind: 'claim', details: {}, claims, removedFigures: [] },
+    },
+  ];
+}
+
+/**
+ * The claims a revision records: each figure it gives that is new for its publisher or that,
+ * adopted, changes the report's figure. An `update` or `correction` is adopted unless the key's
+ * adopted claim was reported later; a `claim` never is.
+ */
+function claimsOf(
+  figures: readonly Figure[],
+  state: ReportState,
+  kind: RevisedKind,
+  revisionFacts: RevisionFacts,
+): ClaimedFigure[] {
+  const publisher = publisherOf(revisionFacts.source);
+  const current = new Map(state.figures.map((figure) => [figure.key, figure]));
+  const claims = figures.flatMap((figure) => {
+    const adopted = current.get(figure.key);
+    const adopt = kind !== 'claim' && adopts(adopted, revisionFacts.reportedAt);
+    const changes = adopt && !sameAmount(adopted?.amount ?? null, figure.amount);
+    const fresh = isNewClaim(latestClaimOf(state.claims, figure.key, publisher), figure.amount);
+    return fresh || changes ? [{ ...figure, adopted: adopt }] : [];
+  });
+  const claimedKeys = new Set([...state.claims.map((k) => k.key), ...claims.map((c) => c.key)]);
+  if (claimedKeys.size > CLAIMED_KEYS_PER_REPORT) {
+    throw InvalidRevision.at(
+      'figures',
+      `a report holds claims on at most ${CLAIMED_KEYS_PER_REPORT} keys`,
+    );
+  }
+  return claims;
+}
+
+/** Citing a source the report does not list yet is a change of its own. */
+function citesNewSource(state: ReportState, revisionFacts: RevisionFacts): boolean {
+  const { source } = revisionFacts;
+  return source !== null && !state.sources.some((known) => known.url === source.url);
 }
 
 function facts(
@@ -161,6 +211,9 @@ function parseFigures(inputs: readonly FigureInput[], path: string): Figure[] {
   if (problems.length > 0) throw new InvalidRevision(problems);
   return figures;
 }
+
+/** Claimed keys outlive their figures (a removed figure keeps its claims): bounded too. */
+export const CLAIMED_KEYS_PER_REPORT = 2 * FIGURE_LIMITS.figuresPerReport;
 
 /** Sources accumulate with every revision that cites a new one: bounded, as figures are. */
 export const SOURCES_PER_REPORT = 100;

@@ -1,3 +1,4 @@
+import { ClaimedFigure } from './claims';
 import { Figure } from './figures';
 
 export const REPORT_STATUSES = ['developing', 'confirmed', 'retracted'] as const;
@@ -8,12 +9,15 @@ export const REVISION_KINDS = [
   'filed',
   'update',
   'correction',
+  'claim',
   'retraction',
   'restoration',
 ] as const;
 export type RevisionKind = (typeof REVISION_KINDS)[number];
 /** The kinds a revision of figures and fields may have (`POST /reports/{id}/revisions`). */
 export const REVISE_KINDS = ['update', 'correction'] as const satisfies readonly RevisionKind[];
+/** The kinds of a `ReportRevised` event: a revision, or a claim recorded for comparison. */
+export type RevisedKind = (typeof REVISE_KINDS)[number] | 'claim';
 
 /** A report's fields besides its figures and sources, each a scalar a revision may set. */
 export const DETAIL_FIELDS = ['title', 'summary', 'location', 'occurredAt', 'status'] as const;
@@ -57,10 +61,13 @@ export type ReportEvent =
   | {
       readonly type: 'ReportRevised';
       readonly data: RevisionFacts & {
-        readonly kind: (typeof REVISE_KINDS)[number];
+        readonly kind: RevisedKind;
         readonly details: DetailChanges;
-        /** Figures set, new or replacing the figure with the same key. */
-        readonly figures: readonly Figure[];
+        /**
+         * The claims it recorded: each new for its publisher or changing the report's figure;
+         * the adopted ones set the figure with their key (schema version 2).
+         */
+        readonly claims: readonly ClaimedFigure[];
         readonly removedFigures: readonly string[];
       };
     }
@@ -78,6 +85,27 @@ export const REPORT_EVENT_TYPES: readonly ReportEventType[] = [
   'ReportRetracted',
   'ReportRestored',
 ];
+
+/** The schema version each type is recorded in now; a type not listed is at version 1. */
+export const REPORT_SCHEMA_VERSIONS: Readonly<Partial<Record<ReportEventType, number>>> = {
+  ReportRevised: 2,
+};
+
+/**
+ * A stored event as the domain reads it, whatever version it was recorded in. `ReportRevised`
+ * version 1 (before claims) set every figure it listed: each is an adopted claim. Stored events
+ * are never rewritten; this reads them.
+ */
+export function fromStored(type: string, schemaVersion: number, data: unknown): ReportEvent {
+  if (type === 'ReportRevised' && schemaVersion === 1) {
+    const { figures, ...rest } = data as { figures: readonly Figure[] };
+    return {
+      type,
+      data: { ...rest, claims: figures.map((figure) => ({ ...figure, adopted: true })) },
+    } as unknown as ReportEvent;
+  }
+  return { type, data } as ReportEvent;
+}
 
 export function revisionKind(event: ReportEvent): RevisionKind {
   switch (event.type) {

@@ -2,17 +2,46 @@ import { AMOUNT_SCHEMA } from '../shared/value.schemas';
 import { RevisionFactsResponse } from '../shared/revision.response';
 import { Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiParam, ApiProperty } from '@nestjs/swagger';
-import { ApiController, DEFAULT_LIMIT, PageQuery, ReadRoute, ValidationFailed } from '@tally/http';
-import { revisionCursor } from '../shared/cursors';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { ApiController, DEFAULT_LIMIT, PageQuery, ReadRoute } from '@tally/http';
+import { historyCursor } from '../shared/cursors';
+import { GetReportParams, reportAt } from '../get-report/get-report.controller';
+import { IsIn, IsOptional } from 'class-validator';
+import { ApiFigureKey, figureKeyParam } from '../shared/figure-key.param';
 import { FigureHistoryQuery } from './figure-history.query';
+import type { HistoryOrder } from './figure-history.query';
+
+const HISTORY_ORDERS = ['revision', 'reported'] as const;
 
 export class FigureChangeResponse extends RevisionFactsResponse {
-  @ApiProperty({ ...AMOUNT_SCHEMA, example: 18 })
+  @ApiProperty({ ...AMOUNT_SCHEMA, example: 18, description: 'The report’s figure before.' })
   from!: unknown;
 
-  @ApiProperty({ ...AMOUNT_SCHEMA, example: 23 })
+  @ApiProperty({ ...AMOUNT_SCHEMA, example: 23, description: 'The report’s figure after.' })
   to!: unknown;
+
+  @ApiProperty({ ...AMOUNT_SCHEMA, example: 23, description: 'What it claimed; null: removed.' })
+  amount!: unknown;
+
+  @ApiProperty({ nullable: true, type: String, example: 'SOHR', description: 'null: removed.' })
+  publisher!: string | null;
+
+  @ApiProperty({ description: 'Its claim became the report’s figure.' })
+  adopted!: boolean;
+
+  @ApiProperty({ description: 'An update or correction reported before the adopted claim.' })
+  late!: boolean;
+}
+
+export class FigureHistoryParams extends IntersectionType(GetReportParams, PageQuery) {
+  @ApiPropertyOptional({
+    enum: HISTORY_ORDERS,
+    default: 'revision',
+    description: '`reported`: by when the sources said it, then by revision.',
+  })
+  @IsOptional()
+  @IsIn(HISTORY_ORDERS)
+  order?: HistoryOrder;
 }
 
 export class FigureHistoryResponse {
@@ -31,22 +60,25 @@ export class FigureHistoryController {
   constructor(private readonly queries: QueryBus) {}
 
   @ReadRoute(undefined, {
-    summary: 'Each change of one figure',
-    ok: { type: FigureHistoryResponse, description: 'Oldest first.' },
+    summary: 'Each claim and change of one figure',
+    ok: {
+      type: FigureHistoryResponse,
+      description: 'Every claim of the key and every change of its figure, oldest revision first.',
+    },
     errors: [400, 401, 403, 404],
   })
-  @ApiParam({ name: 'key', description: 'URL-encoded figure key, e.g. killed%7Blocation%3DX%7D' })
+  @ApiFigureKey()
   history(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('key') key: string,
-    @Query() page: PageQuery,
+    @Query() params: FigureHistoryParams,
   ) {
-    if (key.length > 1000 || key.includes('\u0000')) {
-      throw ValidationFailed.at('key', 'is not a figure key');
-    }
-    const afterRevision = revisionCursor(page.cursor);
+    figureKeyParam(key);
+    const at = reportAt(params);
+    const order = params.order ?? 'revision';
+    const after = historyCursor(params.cursor, order);
     return this.queries.execute(
-      new FigureHistoryQuery(id, key, page.limit ?? DEFAULT_LIMIT, afterRevision),
+      new FigureHistoryQuery(id, key, at, order, params.limit ?? DEFAULT_LIMIT, after),
     );
   }
 }

@@ -1,14 +1,27 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { nextRevisionCursor } from '../shared/cursors';
+import { HistoryCursor, nextHistoryCursor } from '../shared/cursors';
 import { Pool } from 'pg';
 import { Amount, FigureNotFound } from '../domain';
 import { REPORTS_POOL } from '../report-state-cache';
-import { FACT_COLUMNS, FactRow, RevisionFacts, RevisionReader, factsOf } from '../revision-reader';
+import {
+  FACT_COLUMNS,
+  FactRow,
+  ReportAt,
+  RevisionFacts,
+  RevisionReader,
+  factsOf,
+} from '../revision-reader';
 
 export interface FigureChangeItem extends RevisionFacts {
+  /** The report's figure before and after the revision (equal when its claim was not adopted). */
   readonly from: Amount | null;
   readonly to: Amount | null;
+  /** What the revision claimed; null when it removed the figure. */
+  readonly amount: Amount | null;
+  readonly publisher: string | null;
+  readonly adopted: boolean;
+  readonly late: boolean;
 }
 
 export interface FigureHistory {
@@ -17,17 +30,34 @@ export interface FigureHistory {
   readonly nextCursor: string | null;
 }
 
-/** Each revision that changed one figure of a report, oldest first. */
+export type HistoryOrder = 'revision' | 'reported';
+
+/**
+ * Each revision that claimed one figure of a report or changed its adopted value, up to a
+ * revision or a time, oldest revision first or by reported time.
+ */
 export class FigureHistoryQuery extends Query<FigureHistory> {
   constructor(
     readonly reportId: string,
     readonly key: string,
+    readonly at: ReportAt,
+    readonly order: HistoryOrder,
     readonly limit: number,
-    readonly afterRevision: number,
+    readonly after: HistoryCursor | null,
   ) {
     super();
   }
 }
+
+type HistoryRow = FactRow & {
+  from_amount: Amount | null;
+  to_amount: Amount | null;
+  amount: Amount | null;
+  publisher: string | null;
+  adopted: boolean;
+  late: boolean;
+  row_reported_at: Date;
+};
 
 @QueryHandler(FigureHistoryQuery)
 export class FigureHistoryHandler implements IQueryHandler<FigureHistoryQuery> {
@@ -36,31 +66,46 @@ export class FigureHistoryHandler implements IQueryHandler<FigureHistoryQuery> {
     private readonly revisions: RevisionReader,
   ) {}
 
-  async execute({ reportId, key, limit, afterRevision }: FigureHistoryQuery) {
-    const { rows } = await this.pool.query<
-      FactRow & { from_amount: Amount | null; to_amount: Amount | null }
-    >(
-      `SELECT f.from_amount, f.to_amount, ${FACT_COLUMNS}
+  async execute({ reportId, key, at, order, limit, after }: FigureHistoryQuery) {
+    const upTo = await this.revisions.revisionAt(reportId, at);
+    const byReported = order === 'reported';
+    const { rows } = await this.pool.query<HistoryRow>(
+      `SELECT f.from_amount, f.to_amount, f.amount, f.publisher, f.adopted, f.late,
+              f.reported_at AS row_reported_at, ${FACT_COLUMNS}
          FROM report_figure_changes f
          JOIN report_revisions r ON r.report_id = f.report_id AND r.revision = f.revision
-        WHERE f.report_id = $1 AND f.figure_key = $2 AND f.revision > $3
-        ORDER BY f.revision LIMIT $4`,
-      [reportId, key, afterRevision, limit + 1],
+        WHERE f.report_id = $1 AND f.figure_key = $2 AND f.revision <= $3
+          AND ${byReported ? '(f.reported_at, f.revision) > ($4::timestamptz, $5::integer)' : 'f.revision > $5 AND $4::timestamptz IS NULL'}
+        ORDER BY ${byReported ? 'f.reported_at, f.revision' : 'f.revision'} LIMIT $6`,
+      [
+        reportId,
+        key,
+        upTo,
+        byReported ? (after?.reportedAt ?? '-infinity') : null,
+        after?.revision ?? 0,
+        limit + 1,
+      ],
     );
-    if (rows.length === 0 && afterRevision === 0) {
-      await this.revisions.current(reportId); // 404 for an unknown report
-      throw new FigureNotFound(reportId, key);
-    }
+    if (rows.length === 0 && after === null) throw new FigureNotFound(reportId, key);
     const items = rows.slice(0, limit).map((row) => ({
       ...factsOf(row),
       from: row.from_amount,
       to: row.to_amount,
+      amount: row.amount,
+      publisher: row.publisher,
+      adopted: row.adopted,
+      late: row.late,
     }));
-    const last = items[items.length - 1];
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
     return {
       key,
       items,
-      nextCursor: rows.length > limit && last ? nextRevisionCursor(last.revision) : null,
+      nextCursor: last
+        ? nextHistoryCursor(order, {
+            revision: last.revision,
+            reportedAt: last.row_reported_at.toISOString(),
+          })
+        : null,
     };
   }
 }

@@ -27,6 +27,17 @@ export class GetReportParams {
   asOf?: string;
 }
 
+/** Which state of a report the parameters ask for: after a revision, at a time, or now. */
+export function reportAt(params: GetReportParams): { revision?: number; asOf?: Date } {
+  if (params.revision !== undefined && params.asOf !== undefined) {
+    throw ValidationFailed.at('asOf', 'give revision or asOf, not both');
+  }
+  return {
+    revision: params.revision,
+    asOf: params.asOf === undefined ? undefined : new Date(params.asOf),
+  };
+}
+
 @ApiController('reports', 'reports')
 export class GetReportController {
   constructor(private readonly queries: QueryBus) {}
@@ -41,15 +52,7 @@ export class GetReportController {
     @Query() params: GetReportParams,
     @Res({ passthrough: true }) response: Response,
   ) {
-    if (params.revision !== undefined && params.asOf !== undefined) {
-      throw ValidationFailed.at('asOf', 'give revision or asOf, not both');
-    }
-    const state = await this.queries.execute(
-      new GetReportQuery(id, {
-        revision: params.revision,
-        asOf: params.asOf === undefined ? undefined : new Date(params.asOf),
-      }),
-    );
+    const state = await this.queries.execute(new GetReportQuery(id, reportAt(params)));
     response.setHeader('ETag', `"${state.revision}"`);
     return reportView(state);
   }

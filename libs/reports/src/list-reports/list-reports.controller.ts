@@ -3,8 +3,8 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiExtraModels, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { ApiController, DEFAULT_LIMIT, OptionalText, PageQuery, ReadRoute } from '@tally/http';
 import { IsIn, IsOptional } from 'class-validator';
-import { REPORT_STATUSES } from '../domain';
-import type { ReportStatus } from '../domain';
+import { CHECK_FLAGS, REPORT_STATUSES } from '../domain';
+import type { CheckFlag, ReportStatus } from '../domain';
 import { ReportResponse } from '../shared/report.response';
 import { reportListCursor } from '../shared/cursors';
 import { ListReportsQuery } from './list-reports.query';
@@ -20,6 +20,14 @@ export class ListReportsParams extends PageQuery {
 
   @OptionalText({ maxLength: 200, description: 'Words in the title or summary.' })
   q?: string;
+
+  @ApiPropertyOptional({
+    enum: CHECK_FLAGS,
+    description: 'Reports with a check that `exceeds`, or one that is `stale`, now.',
+  })
+  @IsOptional()
+  @IsIn(CHECK_FLAGS)
+  check?: CheckFlag;
 }
 
 @ApiExtraModels(ReportResponse)
@@ -44,7 +52,7 @@ export class ListReportsController {
   list(@Query() params: ListReportsParams) {
     return this.queries.execute(
       new ListReportsQuery(
-        { status: params.status, location: params.location, q: params.q },
+        { status: params.status, location: params.location, q: params.q, check: params.check },
         params.limit ?? DEFAULT_LIMIT,
         reportListCursor(params.cursor),
       ),

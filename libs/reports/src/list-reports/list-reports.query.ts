@@ -3,13 +3,18 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { Page } from '@tally/http';
 import { ReportListCursor, nextReportListCursor } from '../shared/cursors';
 import { Pool } from 'pg';
-import { ReportState, ReportStatus, ReportView, reportView } from '../domain';
+import { CheckFlag, ReportState, ReportStatus, ReportView, reportView } from '../domain';
 import { REPORTS_POOL } from '../report-state-cache';
 
 /** Reports, newest change first. */
 export class ListReportsQuery extends Query<Page<ReportView>> {
   constructor(
-    readonly filters: { status?: ReportStatus; location?: string; q?: string },
+    readonly filters: {
+      status?: ReportStatus;
+      location?: string;
+      q?: string;
+      check?: CheckFlag;
+    },
     readonly limit: number,
     readonly after: ReportListCursor | null,
   ) {
@@ -28,6 +33,7 @@ export class ListReportsHandler implements IQueryHandler<ListReportsQuery> {
           AND ($2::text IS NULL OR lower(location) = lower($2))
           AND ($3::text IS NULL OR search @@ plainto_tsquery('simple', $3))
           AND ($4::timestamptz IS NULL OR (updated_at, report_id) < ($4, $5::uuid))
+          AND ($7::text IS NULL OR flags @> ARRAY[$7::text])
         ORDER BY updated_at DESC, report_id DESC
         LIMIT $6`,
       [
@@ -37,6 +43,7 @@ export class ListReportsHandler implements IQueryHandler<ListReportsQuery> {
         after?.updatedAt ?? null,
         after?.id ?? null,
         limit + 1,
+        filters.check ?? null,
       ],
     );
     const items = rows.slice(0, limit).map((row) => reportView(row.state));

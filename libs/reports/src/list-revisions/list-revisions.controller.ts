@@ -5,12 +5,19 @@ import { ApiController, DEFAULT_LIMIT, PageQuery, ReadRoute, ValidationFailed } 
 import { revisionCursor } from '../shared/cursors';
 import { reportView } from '../domain';
 import { ReportResponse } from '../shared/report.response';
-import { ChangeResponse, RevisionFactsResponse } from '../shared/revision.response';
+import {
+  ChangeResponse,
+  RevisionClaimResponse,
+  RevisionFactsResponse,
+} from '../shared/revision.response';
 import { GetRevisionQuery, ListRevisionsQuery } from './list-revisions.query';
 
 export class RevisionResponse extends RevisionFactsResponse {
   @ApiProperty({ type: [ChangeResponse] })
   changes!: ChangeResponse[];
+
+  @ApiProperty({ type: [RevisionClaimResponse], description: 'The claims it recorded.' })
+  claims!: RevisionClaimResponse[];
 
   @ApiProperty({ description: 'SHA-256 over the revision and the previous hash.' })
   hash!: string;

@@ -14,14 +14,18 @@ import {
   REPORT_EVENT_TYPES,
   ReportEvent,
   ReportState,
+  RevisionClaim,
   RevisionStamp,
-  sameAmount,
-  unreachable,
+  revisionClaims,
 } from '../domain';
 import { asReportEvent, reportIdOf } from '../report-stream';
 import { knownStatesBefore, loadedPageOf } from './report-states';
 
-/** `report_figure_changes`: one row per revision that changed a figure, from and to. */
+/**
+ * `report_figure_changes`: one row per revision that claimed a key or removed its figure: the
+ * claim (its amount, publisher, reported time, adopted or late) and the adopted amount before
+ * and after it.
+ */
 export class FigureHistoryProjection implements Projection {
   readonly name = 'figure_history';
   readonly tables = ['report_figure_changes'];
@@ -77,14 +81,19 @@ export class FigureHistoryProjection implements Projection {
         };
         return copyRows(
           'report_figure_changes',
-          ['report_id', 'figure_key', 'revision', 'from_amount', 'to_amount'],
-          // The column holds jsonb's null for no amount, which COPY reads from the text `null`.
+          COLUMNS,
+          // The amount columns hold jsonb's null for no amount, which COPY reads from `null`.
           rows.map((r) => [
             r.report_id,
             r.figure_key,
             r.revision,
             r.from_amount ?? 'null',
             r.to_amount ?? 'null',
+            r.amount,
+            r.publisher,
+            r.adopted,
+            r.late,
+            r.reported_at,
           ]),
         );
       },
@@ -99,12 +108,14 @@ export class FigureHistoryProjection implements Projection {
     first: number,
   ): ProjectionStatement {
     return {
-      text: `INSERT INTO report_figure_changes
-               (report_id, figure_key, revision, from_amount, to_amount)
+      text: `INSERT INTO report_figure_changes (${COLUMNS.join(', ')})
              SELECT r.report_id, r.figure_key, r.revision, coalesce(r.from_amount, 'null'),
-                    coalesce(r.to_amount, 'null')
+                    coalesce(r.to_amount, 'null'), r.amount, r.publisher, r.adopted, r.late,
+                    r.reported_at
                FROM jsonb_to_recordset($${first}::jsonb) AS r(stream_id text, report_id uuid,
-                    figure_key text, revision integer, from_amount jsonb, to_amount jsonb)
+                    figure_key text, revision integer, from_amount jsonb, to_amount jsonb,
+                    amount jsonb, publisher text, adopted boolean, late boolean,
+                    reported_at timestamptz)
                JOIN appended a ON a.stream_id = r.stream_id AND a.stream_version = r.revision`,
       values: [JSON.stringify(changedFigures(batch, amounts))],
     };
@@ -131,11 +142,18 @@ export class FigureHistoryProjection implements Projection {
   }
 }
 
+/** What an event did to one key: claimed it, or removed its figure. */
+interface KeyEvent {
+  readonly key: string;
+  readonly claim: RevisionClaim | null;
+}
+
 interface Batch {
   readonly changes: {
     streamId: string;
     stamp: RevisionStamp;
-    figures: { key: string; to: Amount | null }[];
+    reportedAt: string;
+    figures: KeyEvent[];
   }[];
 }
 
@@ -143,7 +161,8 @@ function changesOf(events: readonly PendingEvent[], view = asReportEvent): Batch
   return {
     changes: events.map((recorded) => {
       const { event, stamp } = view(recorded);
-      return { streamId: recorded.streamId, stamp, figures: figureChanges(event) };
+      const reportedAt = event.data.reportedAt ?? stamp.recordedAt;
+      return { streamId: recorded.streamId, stamp, reportedAt, figures: keyEvents(event, stamp) };
     }),
   };
 }
@@ -157,27 +176,16 @@ function slotsOf({ changes }: Batch): [string, string][] {
   return [...slots.values()];
 }
 
-/** The figures an event sets (to their amount) or removes (to null). */
-function figureChanges(event: ReportEvent): { key: string; to: Amount | null }[] {
-  switch (event.type) {
-    case 'ReportFiled':
-      return event.data.figures.map((f) => ({ key: f.key, to: f.amount }));
-    case 'ReportRevised':
-      return [
-        ...event.data.figures.map((f) => ({ key: f.key, to: f.amount })),
-        ...event.data.removedFigures.map((key) => ({ key, to: null })),
-      ];
-    case 'ReportRetracted':
-    case 'ReportRestored':
-      return [];
-    default:
-      return unreachable(event);
-  }
+/** The keys an event claims, and those whose figure it removes. */
+function keyEvents(event: ReportEvent, stamp: RevisionStamp): KeyEvent[] {
+  const claimed = revisionClaims(event, stamp).map((claim) => ({ key: claim.key, claim }));
+  const removed = event.type === 'ReportRevised' ? event.data.removedFigures : [];
+  return [...claimed, ...removed.map((key) => ({ key, claim: null }))];
 }
 
 /**
- * A row for each figure whose amount an event changed, from the last amount it had (kept up to
- * date in `amounts`); null for none.
+ * A row for each claim of an event and each figure it removed, with the adopted amount before
+ * and after it (from the last amounts, kept up to date in `amounts`; null for none).
  */
 function changedFigures({ changes }: Batch, amounts: Map<string, Amount | null>) {
   const rows: {
@@ -187,12 +195,17 @@ function changedFigures({ changes }: Batch, amounts: Map<string, Amount | null>)
     revision: number;
     from_amount: Amount | null;
     to_amount: Amount | null;
+    amount: Amount | null;
+    publisher: string | null;
+    adopted: boolean;
+    late: boolean;
+    reported_at: string;
   }[] = [];
-  for (const { streamId, stamp, figures } of changes) {
-    for (const { key, to } of figures) {
+  for (const { streamId, stamp, reportedAt, figures } of changes) {
+    for (const { key, claim } of figures) {
       const slot = slotOf(stamp.reportId, key);
       const from = amounts.get(slot) ?? null;
-      if (sameAmount(from, to)) continue;
+      const to = claim === null ? null : claim.adopted ? claim.amount : from;
       amounts.set(slot, to);
       rows.push({
         stream_id: streamId,
@@ -201,11 +214,30 @@ function changedFigures({ changes }: Batch, amounts: Map<string, Amount | null>)
         revision: stamp.revision,
         from_amount: from,
         to_amount: to,
+        amount: claim?.amount ?? null,
+        publisher: claim?.publisher ?? null,
+        adopted: claim?.adopted ?? false,
+        late: claim?.late ?? false,
+        reported_at: reportedAt,
       });
     }
   }
   return rows;
 }
+
+/** The table's columns, in the order the rows above hold them. */
+const COLUMNS = [
+  'report_id',
+  'figure_key',
+  'revision',
+  'from_amount',
+  'to_amount',
+  'amount',
+  'publisher',
+  'adopted',
+  'late',
+  'reported_at',
+] as const;
 
 function slotOf(reportId: string, key: string): string {
   return `${reportId} ${key}`;

@@ -1,20 +1,20 @@
 import { LoaderWrite, PendingEvent, ProjectionStatement, RecordedEvent } from '@tally/event-store';
 import { PoolClient } from 'pg';
-import { ReportState } from '../domain';
+import { ReportState, checkFlags, checksOf } from '../domain';
 import { reportIdsOf, reportStreamId } from '../report-stream';
 import { ReportStatesProjection, foldByReport } from './report-states';
 
 /** The row's columns as JSON, and how `jsonb_to_recordset` reads them back. */
 const RECORD_COLUMNS = `stream_id text, report_id uuid, revision integer, status text,
-  location text, title text, summary text, state jsonb, created_at timestamptz,
+  location text, title text, summary text, state jsonb, flags text[], created_at timestamptz,
   updated_at timestamptz`;
 
 /** The columns written, from the records `r`. */
 const INSERT = `INSERT INTO report_current
-    (report_id, revision, status, location, search, state, created_at, updated_at)
+    (report_id, revision, status, location, search, state, flags, created_at, updated_at)
   SELECT r.report_id, r.revision, r.status, r.location,
          to_tsvector('simple', r.title || ' ' || coalesce(r.summary, '')),
-         r.state, r.created_at, r.updated_at`;
+         r.state, r.flags, r.created_at, r.updated_at`;
 
 /** `report_current`: each report as it stands now, with its full state (the command side's snapshot). */
 export class ReportCurrentProjection extends ReportStatesProjection {
@@ -37,7 +37,7 @@ export class ReportCurrentProjection extends ReportStatesProjection {
              ON CONFLICT (report_id) DO UPDATE SET
                revision = EXCLUDED.revision, status = EXCLUDED.status,
                location = EXCLUDED.location, search = EXCLUDED.search, state = EXCLUDED.state,
-               updated_at = EXCLUDED.updated_at`,
+               flags = EXCLUDED.flags, updated_at = EXCLUDED.updated_at`,
       values: [JSON.stringify(records)],
     };
   }
@@ -81,6 +81,7 @@ function recordOf(state: ReportState) {
     title: state.title,
     summary: state.summary,
     state,
+    flags: checkFlags(checksOf(state.figures)),
     created_at: state.createdAt,
     updated_at: state.updatedAt,
   };

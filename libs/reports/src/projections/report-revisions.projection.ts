@@ -6,7 +6,7 @@ import {
   copyRows,
 } from '@tally/event-store';
 import { PoolClient } from 'pg';
-import { ReportState, revisionKind } from '../domain';
+import { ReportState, revisionClaims, revisionKind } from '../domain';
 import { ReportStatesProjection, foldByReport } from './report-states';
 
 /** The columns of a row, but its hash, which the append computes. */
@@ -20,6 +20,7 @@ const COLUMNS = [
   'reported_at',
   'source',
   'changes',
+  'claims',
   'state',
 ] as const;
 
@@ -48,7 +49,7 @@ export class ReportRevisionsProjection extends ReportStatesProjection {
                FROM jsonb_to_recordset($${first}::jsonb) AS r(stream_id text, report_id uuid,
                     revision integer, kind text, reason text, actor text,
                     recorded_at timestamptz, reported_at timestamptz, source jsonb,
-                    changes jsonb, state jsonb)
+                    changes jsonb, claims jsonb, state jsonb)
                JOIN appended a ON a.stream_id = r.stream_id AND a.stream_version = r.revision`,
       values: [JSON.stringify(records)],
     };
@@ -96,6 +97,7 @@ function rowsOf(
       event.data.reportedAt ?? stamp.recordedAt,
       event.data.source,
       changes(),
+      revisionClaims(event, stamp),
       after,
     ]);
   });

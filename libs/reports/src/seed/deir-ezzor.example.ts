@@ -4,11 +4,14 @@ const SOURCE = { url: 'https://www.syriahr.com/en/', publisher: 'SOHR' };
 
 /**
  * The report that started Tally (The Syrian Observatory for Human Rights on US airstrikes in Deir
- * Ezzor), as two revisions: the first toll of 18, then 23 once the bodies were retrieved.
+ * Ezzor), as three revisions: the first toll of 18, then 23 once the bodies were retrieved, and
+ * a second publisher's lower toll, recorded beside it for comparison (an illustration: the
+ * publisher is made up).
  */
 export const DEIR_EZZOR_EXAMPLE: {
   readonly filing: Extract<ReportCommand, { type: 'FileReport' }>;
   readonly revision: Extract<ReportCommand, { type: 'ReviseReport' }>;
+  readonly claim: Extract<ReportCommand, { type: 'RecordClaims' }>;
 } = {
   filing: {
     type: 'FileReport',
@@ -44,5 +47,12 @@ export const DEIR_EZZOR_EXAMPLE: {
       { measure: 'killed', dimensions: { location: 'Deir Ezzor countryside' }, value: 10 },
       { measure: 'killed', dimensions: { nationality: 'Syrian' }, value: 9 },
     ],
+  },
+  claim: {
+    type: 'RecordClaims',
+    reason: 'a local network counts fewer dead',
+    reportedAt: '2026-11-20T20:00:00.000Z',
+    source: { url: 'https://example.org/deir-ezzor-network', publisher: 'Deir Ezzor Network' },
+    figures: [{ measure: 'killed', value: 21 }],
   },
 };

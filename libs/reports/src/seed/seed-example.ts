@@ -20,5 +20,9 @@ export async function seedExample(pool: Pool, runner: ReportCommandRunner): Prom
     actor: SEED_ACTOR,
     expectedRevision: 1,
   });
+  await runner.run(EXAMPLE_REPORT_ID, DEIR_EZZOR_EXAMPLE.claim, {
+    actor: SEED_ACTOR,
+    expectedRevision: 2,
+  });
   return EXAMPLE_REPORT_ID;
 }

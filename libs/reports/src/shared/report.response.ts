@@ -1,4 +1,5 @@
-import { REPORT_STATUSES } from '../domain';
+import { CHECK_STATUSES, REPORT_STATUSES } from '../domain';
+import { CLAIMED_AMOUNT_SCHEMA, RANGE_SCHEMA } from './value.schemas';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class SourceResponse {
@@ -27,6 +28,42 @@ export class FigureResponse {
 
   @ApiPropertyOptional()
   max?: number;
+
+  @ApiProperty({ example: 'SOHR', description: 'Whose claim was adopted for it.' })
+  publisher!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When its publisher said it.' })
+  reportedAt!: string;
+}
+
+export class CheckResponse {
+  @ApiProperty({ example: 'killed' })
+  measure!: string;
+
+  @ApiProperty({ example: 'location' })
+  dimension!: string;
+
+  @ApiProperty({ ...CLAIMED_AMOUNT_SCHEMA, example: 23, description: 'The headline amount.' })
+  total!: unknown;
+
+  @ApiProperty({ ...RANGE_SCHEMA, description: 'The sum of the parts.' })
+  parts!: { min: number; max: number };
+
+  @ApiProperty({ example: 2, description: 'How many parts.' })
+  count!: number;
+
+  @ApiProperty({
+    enum: CHECK_STATUSES,
+    description:
+      '`exceeds`: the parts add up to more than the total; `complete`: to the total; ' +
+      '`partial`: to less, the rest not broken down.',
+  })
+  status!: string;
+
+  @ApiProperty({
+    description: 'The headline was set after every part, and the parts do not add up to it.',
+  })
+  stale!: boolean;
 }
 
 export class ReportResponse {
@@ -56,6 +93,12 @@ export class ReportResponse {
 
   @ApiProperty({ type: [SourceResponse] })
   sources!: SourceResponse[];
+
+  @ApiProperty({
+    type: [CheckResponse],
+    description: 'Whether each breakdown of a headline figure adds up to it.',
+  })
+  checks!: CheckResponse[];
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;

@@ -1,5 +1,9 @@
 import type { Response } from 'express';
-import { CHANGE_VALUE_SCHEMA, NULLABLE_SOURCE_SCHEMA } from './value.schemas';
+import {
+  CHANGE_VALUE_SCHEMA,
+  CLAIMED_AMOUNT_SCHEMA,
+  NULLABLE_SOURCE_SCHEMA,
+} from './value.schemas';
 import { ApiProperty } from '@nestjs/swagger';
 import { RevisionOutcome } from '../report-command-runner';
 import { REVISION_KINDS, reportView } from '../domain';
@@ -14,6 +18,28 @@ export class ChangeResponse {
 
   @ApiProperty({ ...CHANGE_VALUE_SCHEMA, example: 23, description: 'null for a removed field' })
   to!: unknown;
+}
+
+export class RevisionClaimResponse {
+  @ApiProperty({ example: 'killed' })
+  key!: string;
+
+  @ApiProperty({ example: 'SOHR' })
+  publisher!: string;
+
+  @ApiProperty({ ...CLAIMED_AMOUNT_SCHEMA, example: 23 })
+  amount!: unknown;
+
+  @ApiProperty({ format: 'date-time' })
+  reportedAt!: string;
+
+  @ApiProperty({ description: 'It is the report’s figure for its key.' })
+  adopted!: boolean;
+
+  @ApiProperty({
+    description: 'An update or correction not adopted: the adopted claim was reported later.',
+  })
+  late!: boolean;
 }
 
 /** Who recorded a revision, when, why, and on what source. */
@@ -47,6 +73,9 @@ export class RevisionResultResponse {
   @ApiProperty({ type: [ChangeResponse] })
   changes!: ChangeResponse[];
 
+  @ApiProperty({ type: [RevisionClaimResponse], description: 'The claims it recorded.' })
+  claims!: RevisionClaimResponse[];
+
   @ApiProperty({ type: ReportResponse })
   report!: ReportResponse;
 }
@@ -65,6 +94,7 @@ export function revisionResult(outcome: RevisionOutcome) {
   return {
     revision: outcome.revision,
     changes: outcome.changes,
+    claims: outcome.claims,
     report: reportView(outcome.report),
   };
 }

@@ -16,6 +16,18 @@ export const AMOUNT_SCHEMA = {
   ],
 };
 
+/** An amount that is always there: what a claim said. */
+export const CLAIMED_AMOUNT_SCHEMA = {
+  oneOf: [{ type: 'integer', minimum: 0 }, AMOUNT_SCHEMA.oneOf[1]],
+};
+
+/** A range two or more amounts span. */
+export const RANGE_SCHEMA: ApiPropertyOptions = {
+  type: 'object',
+  properties: { min: { type: 'integer', minimum: 0 }, max: { type: 'integer', minimum: 0 } },
+  required: ['min', 'max'],
+};
+
 /**
  * A changed field's value, before or after: a text (title, summary, location, a time, a status),
  * an amount (a figure), a source (`{ url, publisher? }`), or null where there was none.
