@@ -68,6 +68,7 @@ describe('npm start on the embedded default', () => {
     expect(history.items.map((i: { from: unknown; to: unknown }) => [i.from, i.to])).toEqual([
       [null, 18],
       [18, 23],
+      [23, 23], // the second publisher's lower claim, not adopted
     ]);
     expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(true);
 
