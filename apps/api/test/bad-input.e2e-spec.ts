@@ -26,6 +26,10 @@ describe('hostile input, route by route', () => {
     cursor({ updatedAt: '2026-11-20T00:00:00.000Z', id: '-'.repeat(36) }),
     cursor({ updatedAt: '2026-11-20T00:00:00.000Z', id: 'not-a-uuid' }),
     cursor([1]),
+    cursor({ publishers: -1 }),
+    cursor({ publishers: 2 ** 40 }),
+    cursor({ reportedAt: 'not a time', revision: 1 }),
+    cursor({ reportedAt: '2026-11-20T00:00:00.000Z', revision: -1 }),
   ];
 
   const deep = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
@@ -111,6 +115,7 @@ describe('hostile input, route by route', () => {
     `POST /reports/${id}/revisions`,
     `POST /reports/${id}/retract`,
     `POST /reports/${id}/restore`,
+    `POST /reports/${id}/claims`,
   ];
 
   it('answers every bad body on every write route with a 4xx problem and records nothing', async () => {
@@ -138,7 +143,7 @@ describe('hostile input, route by route', () => {
         expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       }
     }
-    expect(tried).toBe(BODIES.length * 4);
+    expect(tried).toBe(BODIES.length * 5);
     expect((await storedEvents(t.db)).length).toBe(before);
     await t.http().get('/health').expect(200);
   });
@@ -160,11 +165,14 @@ describe('hostile input, route by route', () => {
         `/reports/${bad}/diff?from=1&to=2`,
         `/reports/${bad}/figures/killed/history`,
         `/reports/${bad}/verify`,
+        `/reports/${bad}/sources`,
+        `/reports/${bad}/figures/killed/sources`,
       ]),
       ...['-1', '0', '1000000000', 'abc', '1.5', '1e3'].flatMap((limit) => [
         `/reports?limit=${limit}`,
         `/reports/${id}/revisions?limit=${limit}`,
         `/events?limit=${limit}`,
+        `/reports/${id}/sources?limit=${limit}`,
       ]),
       ...[
         '%%%',
@@ -176,6 +184,8 @@ describe('hostile input, route by route', () => {
         `/reports?cursor=${encodeURIComponent(cursor)}`,
         `/reports/${id}/revisions?cursor=${encodeURIComponent(cursor)}`,
         `/reports/${id}/figures/killed/history?cursor=${encodeURIComponent(cursor)}`,
+        `/reports/${id}/figures/killed/history?order=reported&cursor=${encodeURIComponent(cursor)}`,
+        `/reports/${id}/sources?cursor=${encodeURIComponent(cursor)}`,
         `/events?after=${encodeURIComponent(cursor)}`,
       ]),
       ...[
@@ -191,6 +201,9 @@ describe('hostile input, route by route', () => {
       ].flatMap((asOf) => [
         `/reports/${id}?asOf=${asOf}`,
         `/stats/figures?measure=killed&asOf=${asOf}`,
+        `/reports/${id}/sources?asOf=${asOf}`,
+        `/reports/${id}/figures/killed/sources?asOf=${asOf}`,
+        `/reports/${id}/figures/killed/history?asOf=${asOf}`,
       ]),
       `/reports/${id}?revision=-1`,
       `/reports/${id}?revision=99999999999`,
@@ -209,6 +222,14 @@ describe('hostile input, route by route', () => {
       `/reports/${id}/figures/killed%00/history`,
       `/reports?constructor=x`,
       `/reports/${id}?revision=2147483648`,
+      `/reports/${id}/sources?revision=0`,
+      `/reports/${id}/sources?revision=1&asOf=2026-11-20T00:00:00Z`,
+      `/reports/${id}/figures/killed/sources?revision=abc`,
+      `/reports/${id}/figures/${encodeURIComponent('killed\u0000')}/sources`,
+      `/reports/${id}/figures/killed/history?order=recorded`,
+      `/reports/${id}/figures/killed/history?revision=0`,
+      `/reports?check=wrong`,
+      `/reports?check=complete`,
     ];
     for (const path of paths) {
       const response = await t.as('admin').get(path);

@@ -55,7 +55,7 @@ describe('projections: rebuilds, status and totals as of any time', () => {
     return rows[0].n;
   }
 
-  /** The workload every test reads: files, revisions, corrections, retractions, restores. */
+  /** The workload every test reads: files, revisions, corrections, claims, retractions, restores. */
   async function buildWorkload(): Promise<void> {
     times.before = new Date().toISOString();
     await pause();
@@ -91,6 +91,18 @@ describe('projections: rebuilds, status and totals as of any time', () => {
       reason: 'misread',
       figures: [{ measure: 'killed', value: 4 }],
       removeFigures: ['injured'],
+    }).expect(201);
+    // Claims beside the figures: one recorded for comparison, one late, neither adopted.
+    await post(`/reports/${a}/claims`, {
+      reason: 'another count',
+      source: { url: 'https://agency.example/1', publisher: 'Agency' },
+      figures: [{ measure: 'killed', value: 19 }],
+    }).expect(201);
+    await post(`/reports/${a}/revisions`, {
+      reason: 'typed in late',
+      source: { url: 'https://network.example/1' },
+      reportedAt: '2026-01-01T00:00:00Z',
+      figures: [{ measure: 'killed', value: 21 }],
     }).expect(201);
     await pause();
     times.revised = new Date().toISOString();
