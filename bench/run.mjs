@@ -25,6 +25,7 @@ const SIZES = quick
       httpReports: 100,
       revisions: 1000,
       samples: 200,
+      claims: 2_000,
       rebuildReports: 4_000,
     }
   : {
@@ -34,6 +35,7 @@ const SIZES = quick
       httpReports: 1000,
       revisions: 10_000,
       samples: 1000,
+      claims: 10_000,
       rebuildReports: 200_000,
     };
 const rows = [];
@@ -270,9 +272,10 @@ for (let n = 2; n <= SIZES.revisions; n++) {
           reportedAt: null,
           source: null,
           details: {},
-          figures: [{ key: 'killed', measure: 'killed', dimensions: {}, amount: n }],
+          claims: [{ key: 'killed', measure: 'killed', dimensions: {}, amount: n, adopted: true }],
           removedFigures: [],
         },
+        schemaVersion: 2,
       },
     ],
     { actor: 'bench' },
@@ -303,11 +306,57 @@ row('timetravel_p99_ms', 'time travel p99', percentile(travel, 99), 'ms');
 const historyStarted = performance.now();
 await call('GET', `/reports/${longId}/figures/killed/history`);
 row('history_ms', 'figures/killed/history, first page', performance.now() - historyStarted, 'ms');
+
+// 5. Sources side by side: one report, 50 publishers, 10 000 claims (each revision one
+// publisher's claims on 10 keys, every amount new), through the API as editors record them.
+const KEYS = [
+  { measure: 'killed' },
+  { measure: 'injured' },
+  ...Array.from({ length: 8 }, (_, l) => ({ measure: 'killed', dimensions: { location: `L${l}` } })),
+];
+const claimed = JSON.parse(
+  (await call('POST', '/reports', { title: 'many sources', figures: [] })).body,
+).id;
+const claimRevisions = SIZES.claims / KEYS.length;
+for (let n = 0; n < claimRevisions; n++) {
+  const publisher = `P${n % 50}`;
+  const { status } = await call('POST', `/reports/${claimed}/${n % 2 ? 'claims' : 'revisions'}`, {
+    reason: 'bench',
+    source: { url: `https://p${n % 50}.example/`, publisher },
+    reportedAt: new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString(),
+    figures: KEYS.map((key, k) => ({ ...key, value: n * 10 + k })),
+  });
+  if (status !== 201) throw new Error(`recording claims answered ${status}`);
+}
+const keyPaths = KEYS.map((key) =>
+  encodeURIComponent(
+    key.dimensions ? `${key.measure}{location=${key.dimensions.location}}` : key.measure,
+  ),
+);
+const sourcesLatencies = [];
+for (let i = 0; i < SIZES.samples; i++) {
+  const path =
+    i % 2 === 0
+      ? `/reports/${claimed}/sources`
+      : `/reports/${claimed}/figures/${keyPaths[i % keyPaths.length]}/sources`;
+  const started = performance.now();
+  const { status } = await call('GET', path);
+  sourcesLatencies.push(performance.now() - started);
+  if (status !== 200) throw new Error(`${path} answered ${status}`);
+}
+row(
+  'sources_p50_ms',
+  `sources views p50 (50 publishers, ${SIZES.claims} claims)`,
+  percentile(sourcesLatencies, 50),
+  'ms',
+);
+row('sources_p99_ms', 'sources views p99', percentile(sourcesLatencies, 99), 'ms');
+
 server.kill('SIGTERM');
 await new Promise((r) => server.on('exit', r));
 agent.destroy();
 
-// 5. Rebuild of the report projections over reports x 5 revisions, in a process of its own.
+// 6. Rebuild of the report projections over reports x 5 revisions, in a process of its own.
 await pool.query('TRUNCATE report_current, report_revisions, report_figure_changes');
 await pool.query(`ALTER TABLE events DISABLE TRIGGER events_no_truncate`);
 await pool.query(`TRUNCATE events`);

@@ -204,6 +204,14 @@ describe('claims, sources side by side, adoption', () => {
     expect(atTwo.items.map((p: { publisher: string }) => p.publisher)).toEqual(['SOHR']);
     const atFirst = await get(`/reports/${id}/figures/killed/sources?asOf=${revisionTimes[0]}`);
     expect(atFirst).toMatchObject({ adopted: { amount: 18 }, range: { min: 18, max: 18 } });
+    // The book entered again from the revision log is the one the current state keeps.
+    const current = (await get(`/reports/${id}`)).revision;
+    expect(await get(`/reports/${id}/sources?revision=${current}`)).toEqual(
+      await get(`/reports/${id}/sources`),
+    );
+    expect(await get(`/reports/${id}/figures/killed/sources?revision=${current}`)).toEqual(
+      await get(`/reports/${id}/figures/killed/sources`),
+    );
     await t.as('reader').get(`/reports/${id}/sources?asOf=2000-01-01T00:00:00Z`).expect(404);
     await t.as('reader').get(`/reports/${id}/sources?revision=99`).expect(404);
   });

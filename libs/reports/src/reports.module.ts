@@ -22,6 +22,7 @@ import { reportProjections } from './projections';
 import { ReportCommandRunner } from './report-command-runner';
 import { REPORTS_EVENT_STORE, REPORTS_POOL, ReportStateCache } from './report-state-cache';
 import { ReportSourcesController } from './report-sources/report-sources.controller';
+import { GetSourcesHandler } from './report-sources/report-sources.query';
 import { RecordClaimsController } from './record-claims/record-claims.controller';
 import { RecordClaimsHandler } from './record-claims/record-claims.command';
 import { ReviseReportController } from './revise-report/revise-report.controller';
@@ -71,6 +72,7 @@ export class ReportsModule {
         FileReportHandler,
         ReviseReportHandler,
         RecordClaimsHandler,
+        GetSourcesHandler,
         RetractReportHandler,
         RestoreReportHandler,
         GetReportHandler,

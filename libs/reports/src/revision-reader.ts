@@ -2,6 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import {
   Change,
+  ClaimBook,
+  EMPTY_BOOK,
+  entered,
+  publisherOf,
   ReportNotFound,
   ReportState,
   RevisionKind,
@@ -134,6 +138,34 @@ export class RevisionReader {
       );
     }
     throw new ReportNotFound(reportId);
+  }
+
+  /**
+   * The claim book after a revision, entered again from the revision log: each revision's
+   * publisher, reported time, source and claims, oldest first (the same fold as the state's).
+   */
+  async claimBook(reportId: string, upTo: number): Promise<ClaimBook> {
+    const { rows } = await this.pool.query<{
+      revision: number;
+      reported_at: Date;
+      source: Source | null;
+      claims: RevisionClaim[];
+    }>(
+      `SELECT revision, reported_at, source, claims FROM report_revisions
+        WHERE report_id = $1 AND revision <= $2 ORDER BY revision`,
+      [reportId, upTo],
+    );
+    return rows.reduce(
+      (book, row) =>
+        entered(book, {
+          publisher: publisherOf(row.source),
+          reportedAt: row.reported_at.toISOString(),
+          revision: row.revision,
+          url: row.source?.url ?? null,
+          claims: row.claims,
+        }),
+      EMPTY_BOOK,
+    );
   }
 
   /** The state as the system had recorded it at `asOf`. */

@@ -7,6 +7,7 @@ import {
   revisionClaims,
   sourcesView,
   figureSourcesView,
+  bookOf,
 } from '@tally/reports/domain';
 import { adopted, filedEvent, given, revised, stateAfter } from './decider-spec';
 
@@ -191,7 +192,7 @@ describe('claim revisions', () => {
     const before = stateAfter(filed, rose)!;
     const after = stateAfter(filed, rose, claimed)!;
     expect(after.figures).toEqual(before.figures);
-    expect(figureSourcesView(after, 'killed')).toMatchObject({
+    expect(figureSourcesView(bookOf(after), after.figures, 'killed')).toMatchObject({
       adopted: { amount: 23, publisher: 'SOHR', revision: 2 },
       range: { min: 18, max: 23 },
       claims: [
@@ -239,7 +240,7 @@ describe('removing a figure', () => {
     const removed = revised({ removedFigures: ['killed'] });
     const after = stateAfter(filed, rose, removed)!;
     expect(after.figures).toEqual([]);
-    expect(figureSourcesView(after, 'killed')).toMatchObject({
+    expect(figureSourcesView(bookOf(after), after.figures, 'killed')).toMatchObject({
       adopted: null,
       claims: [{ publisher: 'SOHR', amount: 23, adopted: false }],
     });
@@ -261,7 +262,7 @@ describe('publishers', () => {
       reportedAt: '2026-11-21T08:00:00.000Z',
       claims: [{ ...killed(18), adopted: false }],
     });
-    expect(sourcesView(stateAfter(filed, rose, claimed)!)).toEqual([
+    expect(sourcesView(bookOf(stateAfter(filed, rose, claimed)!))).toEqual([
       {
         publisher: 'SOHR',
         urls: [SOHR.url],

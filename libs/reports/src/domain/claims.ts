@@ -82,51 +82,97 @@ export function isNewClaim(latest: LatestClaim | undefined, amount: Amount): boo
   return !latest || !sameAmount(latest.amount, amount);
 }
 
-/** The latest claims once `made` are recorded: each replaces its publisher's latest when newer. */
-export function withClaims(
-  claims: readonly KeyClaims[],
-  made: readonly (LatestClaim & { readonly key: string })[],
-): KeyClaims[] {
-  const byKey = new Map(claims.map((k) => [k.key, k.latest]));
-  for (const { key, ...claim } of made) {
-    const latest = byKey.get(key) ?? [];
-    const at = latest.findIndex((c) => c.publisher === claim.publisher);
-    if (at === -1) byKey.set(key, [...latest, claim]);
-    else if (reportedAfter(claim, latest[at])) {
-      byKey.set(
-        key,
-        latest.map((c, j) => (j === at ? claim : c)),
-      );
-    }
-  }
-  return [...byKey]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, latest]) => ({ key, latest }));
+/**
+ * Who said what of a report: each publisher's latest claim on each key, and every publisher
+ * cited. Kept whole in the report's current state (the decider needs it); rebuilt from the
+ * revision log for a past revision.
+ */
+export interface ClaimBook {
+  readonly claims: readonly KeyClaims[];
+  readonly publishers: readonly Publisher[];
 }
 
-/** The publishers after a revision by `publisher` reported at `reportedAt`, citing `url`. */
-export function citingPublisher(
-  publishers: readonly Publisher[],
-  publisher: string,
-  url: string | null,
-  reportedAt: string,
-): Publisher[] {
+export const EMPTY_BOOK: ClaimBook = { claims: [], publishers: [] };
+
+/** What one revision brings to the book: its publisher, when it said it, and what it claimed. */
+export interface BookEntry {
+  readonly publisher: string;
+  readonly reportedAt: string;
+  readonly revision: number;
+  /** Its source's URL; null without a source. */
+  readonly url: string | null;
+  readonly claims: readonly { readonly key: string; readonly amount: Amount }[];
+}
+
+/**
+ * The book once a revision is entered: a revision with a source or a claim cites its publisher;
+ * each claim becomes its publisher's latest on its key when it is newer.
+ */
+export function entered(book: ClaimBook, entry: BookEntry): ClaimBook {
+  if (entry.url === null && entry.claims.length === 0) return book;
+  return {
+    claims: entry.claims.length > 0 ? withClaims(book.claims, entry) : book.claims,
+    publishers: citingPublisher(book.publishers, entry),
+  };
+}
+
+/** The keys' claims, kept sorted by key, with the entry's claims recorded. */
+function withClaims(claims: readonly KeyClaims[], entry: BookEntry): KeyClaims[] {
+  const next = [...claims];
+  for (const { key, amount } of entry.claims) {
+    const claim: LatestClaim = {
+      publisher: entry.publisher,
+      amount,
+      reportedAt: entry.reportedAt,
+      revision: entry.revision,
+      url: entry.url,
+    };
+    const at = sortedIndex(next, key);
+    const known = next[at];
+    if (known?.key !== key) {
+      next.splice(at, 0, { key, latest: [claim] });
+      continue;
+    }
+    const mine = known.latest.findIndex((c) => c.publisher === entry.publisher);
+    if (mine === -1) next[at] = { key, latest: [...known.latest, claim] };
+    else if (reportedAfter(claim, known.latest[mine])) {
+      next[at] = { key, latest: known.latest.map((c, i) => (i === mine ? claim : c)) };
+    }
+  }
+  return next;
+}
+
+/** Where `key` is, or would be inserted, in claims sorted by key. */
+function sortedIndex(claims: readonly KeyClaims[], key: string): number {
+  let low = 0;
+  let high = claims.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (claims[middle].key < key) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The publishers once the entry's publisher is cited: first cited first. */
+function citingPublisher(publishers: readonly Publisher[], entry: BookEntry): readonly Publisher[] {
+  const { publisher, url, reportedAt } = entry;
   const at = publishers.findIndex((p) => p.publisher === publisher);
   if (at === -1) {
+    const urls = url ? [url] : [];
     return [
       ...publishers,
-      {
-        publisher,
-        urls: url ? [url] : [],
-        firstReportedAt: reportedAt,
-        lastReportedAt: reportedAt,
-      },
+      { publisher, urls, firstReportedAt: reportedAt, lastReportedAt: reportedAt },
     ];
   }
   const known = publishers[at];
+  const newUrl = url !== null && !known.urls.includes(url);
+  if (!newUrl && reportedAt >= known.firstReportedAt && reportedAt <= known.lastReportedAt) {
+    return publishers;
+  }
   const updated: Publisher = {
     publisher,
-    urls: url && !known.urls.includes(url) ? [...known.urls, url] : known.urls,
+    urls: newUrl ? [...known.urls, url] : known.urls,
     firstReportedAt: reportedAt < known.firstReportedAt ? reportedAt : known.firstReportedAt,
     lastReportedAt: reportedAt > known.lastReportedAt ? reportedAt : known.lastReportedAt,
   };

@@ -15,7 +15,7 @@ import {
   RevisionFacts,
   unreachable,
 } from './report.events';
-import { ReportState } from './report.state';
+import { ReportState, bookOf } from './report.state';
 
 /**
  * The reports' business rules: given the report's state (null before it is filed) and a
@@ -158,14 +158,15 @@ function claimsOf(
 ): ClaimedFigure[] {
   const publisher = publisherOf(revisionFacts.source);
   const current = new Map(state.figures.map((figure) => [figure.key, figure]));
+  const book = bookOf(state);
   const claims = figures.flatMap((figure) => {
     const adopted = current.get(figure.key);
     const adopt = kind !== 'claim' && adopts(adopted, revisionFacts.reportedAt);
     const changes = adopt && !sameAmount(adopted?.amount ?? null, figure.amount);
-    const fresh = isNewClaim(latestClaimOf(state.claims, figure.key, publisher), figure.amount);
+    const fresh = isNewClaim(latestClaimOf(book.claims, figure.key, publisher), figure.amount);
     return fresh || changes ? [{ ...figure, adopted: adopt }] : [];
   });
-  const claimedKeys = new Set([...state.claims.map((k) => k.key), ...claims.map((c) => c.key)]);
+  const claimedKeys = new Set([...book.claims.map((k) => k.key), ...claims.map((c) => c.key)]);
   if (claimedKeys.size > CLAIMED_KEYS_PER_REPORT) {
     throw InvalidRevision.at(
       'figures',

@@ -98,11 +98,30 @@ export const REPORT_SCHEMA_VERSIONS: Readonly<Partial<Record<ReportEventType, nu
  */
 export function fromStored(type: string, schemaVersion: number, data: unknown): ReportEvent {
   if (type === 'ReportRevised' && schemaVersion === 1) {
-    const { figures, ...rest } = data as { figures: readonly Figure[] };
+    const v1 = data as RevisionFacts & {
+      kind: RevisedKind;
+      details: DetailChanges;
+      figures: readonly Figure[];
+      removedFigures: readonly string[];
+    };
     return {
       type,
-      data: { ...rest, claims: figures.map((figure) => ({ ...figure, adopted: true })) },
-    } as unknown as ReportEvent;
+      data: {
+        kind: v1.kind,
+        reason: v1.reason,
+        reportedAt: v1.reportedAt,
+        source: v1.source,
+        details: v1.details,
+        claims: v1.figures.map(({ key, measure, dimensions, amount }) => ({
+          key,
+          measure,
+          dimensions,
+          amount,
+          adopted: true,
+        })),
+        removedFigures: v1.removedFigures,
+      },
+    };
   }
   return { type, data } as ReportEvent;
 }

@@ -1,12 +1,4 @@
-import {
-  AdoptedFigure,
-  KeyClaims,
-  LatestClaim,
-  Publisher,
-  citingPublisher,
-  publisherOf,
-  withClaims,
-} from './claims';
+import { AdoptedFigure, ClaimBook, KeyClaims, Publisher, entered, publisherOf } from './claims';
 import { Figure } from './figures';
 import {
   OpenStatus,
@@ -31,10 +23,12 @@ export interface ReportState {
   readonly figures: readonly AdoptedFigure[];
   /** In the order first cited. */
   readonly sources: readonly Source[];
-  /** Each key ever claimed, sorted, with each publisher's latest claim on it. */
-  readonly claims: readonly KeyClaims[];
-  /** Every publisher cited or claiming, in the order first cited. */
-  readonly publishers: readonly Publisher[];
+  /**
+   * The claim book: each key ever claimed (sorted) with each publisher's latest claim on it, and
+   * every publisher cited or claiming (first cited first). Absent from the revision log's states.
+   */
+  readonly claims?: readonly KeyClaims[];
+  readonly publishers?: readonly Publisher[];
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -69,31 +63,30 @@ export function evolve(
       createdAt: stamp.recordedAt,
       updatedAt: stamp.recordedAt,
     };
-    return claiming(filed, data, stamp, data.figures, data.figures);
+    return claiming(filed, filed, data, stamp, data.figures, data.figures);
   }
   if (state === null) throw new Error(`${event.type} before ReportFiled in ${stamp.reportId}`);
-  const next = { ...state, revision: stamp.revision, updatedAt: stamp.recordedAt };
   switch (event.type) {
     case 'ReportRevised': {
       const { details, claims, removedFigures } = event.data;
       const removed = new Set(removedFigures);
-      const kept = {
-        ...next,
-        ...details,
-        figures: next.figures.filter((f) => !removed.has(f.key)),
+      const fields = {
+        status: details.status ?? state.status,
+        statusBeforeRetraction: state.statusBeforeRetraction,
+        title: details.title ?? state.title,
+        summary: details.summary === undefined ? state.summary : details.summary,
+        location: details.location === undefined ? state.location : details.location,
+        occurredAt: details.occurredAt === undefined ? state.occurredAt : details.occurredAt,
+        figures: removed.size ? state.figures.filter((f) => !removed.has(f.key)) : state.figures,
       };
-      return claiming(
-        kept,
-        event.data,
-        stamp,
-        claims,
-        claims.filter((claim) => claim.adopted),
-      );
+      const adopted = claims.filter((claim) => claim.adopted);
+      return claiming(state, fields, event.data, stamp, claims, adopted);
     }
     case 'ReportRetracted':
       return claiming(
+        state,
         {
-          ...next,
+          ...state,
           status: 'retracted',
           statusBeforeRetraction: state.status === 'retracted' ? null : state.status,
         },
@@ -102,7 +95,8 @@ export function evolve(
       );
     case 'ReportRestored':
       return claiming(
-        { ...next, status: event.data.status, statusBeforeRetraction: null },
+        state,
+        { ...state, status: event.data.status, statusBeforeRetraction: null },
         event.data,
         stamp,
       );
@@ -111,12 +105,20 @@ export function evolve(
   }
 }
 
+/** What a revision may change of a report besides its sources and claims. */
+type RevisedFields = Pick<
+  ReportState,
+  'status' | 'statusBeforeRetraction' | 'title' | 'summary' | 'location' | 'occurredAt' | 'figures'
+>;
+
 /**
- * The state once a revision's source is cited and its claims recorded: the adopted ones replace
- * the figures with their keys; each becomes its publisher's latest when it is newer.
+ * The state after a revision: its fields, its source cited and its claims recorded (the adopted
+ * ones replace the figures with their keys; each becomes its publisher's latest when newer).
+ * Built whole, field by field: every state has one shape.
  */
 function claiming(
   state: ReportState,
+  fields: RevisedFields,
   facts: RevisionFacts,
   stamp: RevisionStamp,
   claimed: readonly Figure[] = [],
@@ -124,35 +126,69 @@ function claiming(
 ): ReportState {
   const publisher = publisherOf(facts.source);
   const reportedAt = facts.reportedAt ?? stamp.recordedAt;
-  const url = facts.source?.url ?? null;
-  const made: (LatestClaim & { key: string })[] = claimed.map(({ key, amount }) => ({
-    key,
-    publisher,
-    amount,
-    reportedAt,
-    revision: stamp.revision,
-    url,
-  }));
-  const replaced = new Set(adopted.map((figure) => figure.key));
-  const adoptedFigures = adopted.map((figure) => ({
-    key: figure.key,
-    measure: figure.measure,
-    dimensions: figure.dimensions,
-    amount: figure.amount,
+  const book = entered(bookOf(state), {
     publisher,
     reportedAt,
     revision: stamp.revision,
-  }));
-  const cites = facts.source !== null || claimed.length > 0;
+    url: facts.source?.url ?? null,
+    claims: claimed,
+  });
   return {
-    ...state,
-    figures: sortFigures([...state.figures.filter((f) => !replaced.has(f.key)), ...adoptedFigures]),
+    id: state.id,
+    revision: stamp.revision,
+    status: fields.status,
+    statusBeforeRetraction: fields.statusBeforeRetraction,
+    title: fields.title,
+    summary: fields.summary,
+    location: fields.location,
+    occurredAt: fields.occurredAt,
+    figures:
+      adopted.length === 0
+        ? fields.figures
+        : adopting(fields.figures, adopted, publisher, reportedAt, stamp.revision),
     sources: citing(state.sources, facts.source),
-    claims: made.length > 0 ? withClaims(state.claims ?? [], made) : (state.claims ?? []),
-    publishers: cites
-      ? citingPublisher(state.publishers ?? [], publisher, url, reportedAt)
-      : (state.publishers ?? []),
+    claims: book.claims,
+    publishers: book.publishers,
+    createdAt: state.createdAt,
+    updatedAt: stamp.recordedAt,
   };
+}
+
+/** The figures once the adopted claims replace those with their keys. */
+function adopting(
+  figures: readonly AdoptedFigure[],
+  adopted: readonly Figure[],
+  publisher: string,
+  reportedAt: string,
+  revision: number,
+): AdoptedFigure[] {
+  const replaced = new Set(adopted.map((figure) => figure.key));
+  const made = adopted.map(({ key, measure, dimensions, amount }) => ({
+    key,
+    measure,
+    dimensions,
+    amount,
+    publisher,
+    reportedAt,
+    revision,
+  }));
+  return sortFigures([...figures.filter((f) => !replaced.has(f.key)), ...made]);
+}
+
+/** The claim book a state holds; a state read from the revision log holds none. */
+export function bookOf(state: ReportState): ClaimBook {
+  return { claims: state.claims ?? [], publishers: state.publishers ?? [] };
+}
+
+/**
+ * The state as the revision log keeps it after each revision: the report as it stood, without
+ * the claim book, which grows with every publisher and key and is rebuilt from the log's claims
+ * when a past revision's sources are asked for.
+ */
+export function loggedState(state: ReportState): ReportState {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { claims, publishers, ...logged } = state;
+  return logged;
 }
 
 function citing(sources: readonly Source[], source: Source | null): readonly Source[] {

@@ -1,4 +1,4 @@
-import { AdoptedFigure, publisherOf, rangeOf } from './claims';
+import { AdoptedFigure, ClaimBook, publisherOf, rangeOf } from './claims';
 import { checksOf } from './checks';
 import { Amount, Figure } from './figures';
 import { ReportEvent } from './report.events';
@@ -71,13 +71,13 @@ export function revisionClaims(event: ReportEvent, stamp: RevisionStamp): Revisi
 }
 
 /** Each publisher with its latest claim per key, publishers in the order first cited. */
-export function sourcesView(state: ReportState) {
-  return state.publishers.map((publisher) => ({
+export function sourcesView(book: ClaimBook) {
+  return book.publishers.map((publisher) => ({
     publisher: publisher.publisher,
     urls: publisher.urls,
     firstReportedAt: publisher.firstReportedAt,
     lastReportedAt: publisher.lastReportedAt,
-    figures: state.claims.flatMap(({ key, latest }) =>
+    figures: book.claims.flatMap(({ key, latest }) =>
       latest
         .filter((claim) => claim.publisher === publisher.publisher)
         .map(({ amount, reportedAt, revision }) => ({ key, amount, reportedAt, revision })),
@@ -86,10 +86,10 @@ export function sourcesView(state: ReportState) {
 }
 
 /** Each publisher's latest claim on one key, the adopted one, and the range they span; null for a key never claimed. */
-export function figureSourcesView(state: ReportState, key: string) {
-  const latest = state.claims.find((claims) => claims.key === key)?.latest;
+export function figureSourcesView(book: ClaimBook, figures: readonly AdoptedFigure[], key: string) {
+  const latest = book.claims.find((claims) => claims.key === key)?.latest;
   if (!latest) return null;
-  const figure = state.figures.find((f) => f.key === key);
+  const figure = figures.find((f) => f.key === key);
   const isAdopted = (claim: { publisher: string; revision: number }) =>
     figure !== undefined &&
     figure.publisher === claim.publisher &&

@@ -3,6 +3,7 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { HistoryCursor, nextHistoryCursor } from '../shared/cursors';
 import { Pool } from 'pg';
 import { Amount, FigureNotFound } from '../domain';
+import { FigureChangeClaim } from '../projections/figure-history.projection';
 import { REPORTS_POOL } from '../report-state-cache';
 import {
   FACT_COLUMNS,
@@ -49,15 +50,7 @@ export class FigureHistoryQuery extends Query<FigureHistory> {
   }
 }
 
-type HistoryRow = FactRow & {
-  from_amount: Amount | null;
-  to_amount: Amount | null;
-  amount: Amount | null;
-  publisher: string | null;
-  adopted: boolean;
-  late: boolean;
-  row_reported_at: Date;
-};
+type HistoryRow = FactRow & FigureChangeClaim & { row_reported_at: Date };
 
 @QueryHandler(FigureHistoryQuery)
 export class FigureHistoryHandler implements IQueryHandler<FigureHistoryQuery> {

@@ -148,6 +148,16 @@ interface KeyEvent {
   readonly claim: RevisionClaim | null;
 }
 
+/** A row's figure before and after its revision, and the claim it made (null: a removal). */
+export interface FigureChangeClaim {
+  from_amount: Amount | null;
+  to_amount: Amount | null;
+  amount: Amount | null;
+  publisher: string | null;
+  adopted: boolean;
+  late: boolean;
+}
+
 interface Batch {
   readonly changes: {
     streamId: string;
@@ -188,19 +198,13 @@ function keyEvents(event: ReportEvent, stamp: RevisionStamp): KeyEvent[] {
  * and after it (from the last amounts, kept up to date in `amounts`; null for none).
  */
 function changedFigures({ changes }: Batch, amounts: Map<string, Amount | null>) {
-  const rows: {
+  const rows: (FigureChangeClaim & {
     stream_id: string;
     report_id: string;
     figure_key: string;
     revision: number;
-    from_amount: Amount | null;
-    to_amount: Amount | null;
-    amount: Amount | null;
-    publisher: string | null;
-    adopted: boolean;
-    late: boolean;
     reported_at: string;
-  }[] = [];
+  })[] = [];
   for (const { streamId, stamp, reportedAt, figures } of changes) {
     for (const { key, claim } of figures) {
       const slot = slotOf(stamp.reportId, key);

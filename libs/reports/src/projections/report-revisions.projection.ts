@@ -6,7 +6,7 @@ import {
   copyRows,
 } from '@tally/event-store';
 import { PoolClient } from 'pg';
-import { ReportState, revisionClaims, revisionKind } from '../domain';
+import { ReportState, loggedState, revisionClaims, revisionKind } from '../domain';
 import { ReportStatesProjection, foldByReport } from './report-states';
 
 /** The columns of a row, but its hash, which the append computes. */
@@ -98,7 +98,7 @@ function rowsOf(
       event.data.source,
       changes(),
       revisionClaims(event, stamp),
-      after,
+      loggedState(after),
     ]);
   });
   return rows;

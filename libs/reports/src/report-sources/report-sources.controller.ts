@@ -4,22 +4,17 @@ import { ApiProperty, IntersectionType } from '@nestjs/swagger';
 import { ApiController, DEFAULT_LIMIT, PageQuery, ReadRoute } from '@tally/http';
 import { FigureNotFound, figureSourcesView, sourcesView } from '../domain';
 import { GetReportParams, reportAt } from '../get-report/get-report.controller';
-import { GetReportQuery } from '../get-report/get-report.query';
+import { GetSourcesQuery } from './report-sources.query';
 import { nextPublisherCursor, publisherCursor } from '../shared/cursors';
 import { ApiFigureKey, figureKeyParam } from '../shared/figure-key.param';
+import { ClaimAmountResponse } from '../shared/revision.response';
 import { CLAIMED_AMOUNT_SCHEMA, RANGE_SCHEMA } from '../shared/value.schemas';
 
-export class PublisherClaimResponse {
+export class PublisherClaimResponse extends ClaimAmountResponse {
   @ApiProperty({ example: 'killed' })
   key!: string;
 
-  @ApiProperty({ ...CLAIMED_AMOUNT_SCHEMA, example: 23 })
-  amount!: unknown;
-
-  @ApiProperty({ format: 'date-time' })
-  reportedAt!: string;
-
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ example: 2, description: 'The revision that recorded it.' })
   revision!: number;
 }
 
@@ -48,17 +43,11 @@ export class SourcesPageResponse {
   nextCursor!: string | null;
 }
 
-export class FigureClaimResponse {
+export class FigureClaimResponse extends ClaimAmountResponse {
   @ApiProperty({ example: 'SOHR' })
   publisher!: string;
 
-  @ApiProperty({ ...CLAIMED_AMOUNT_SCHEMA, example: 23 })
-  amount!: unknown;
-
-  @ApiProperty({ format: 'date-time' })
-  reportedAt!: string;
-
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ example: 2, description: 'The revision that recorded it.' })
   revision!: number;
 
   @ApiProperty({ nullable: true, type: String, example: 'https://www.syriahr.com/en/1' })
@@ -108,8 +97,8 @@ export class ReportSourcesController {
     const at = reportAt(params);
     const after = publisherCursor(params.cursor);
     const limit = params.limit ?? DEFAULT_LIMIT;
-    const state = await this.queries.execute(new GetReportQuery(id, at));
-    const publishers = sourcesView(state);
+    const { book } = await this.queries.execute(new GetSourcesQuery(id, at));
+    const publishers = sourcesView(book);
     const end = after + limit;
     return {
       items: publishers.slice(after, end),
@@ -130,8 +119,8 @@ export class ReportSourcesController {
   ) {
     figureKeyParam(key);
     const at = reportAt(params);
-    const state = await this.queries.execute(new GetReportQuery(id, at));
-    const view = figureSourcesView(state, key);
+    const { figures, book } = await this.queries.execute(new GetSourcesQuery(id, at));
+    const view = figureSourcesView(book, figures, key);
     if (!view) throw new FigureNotFound(id, key);
     return view;
   }

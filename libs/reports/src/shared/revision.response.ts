@@ -20,18 +20,21 @@ export class ChangeResponse {
   to!: unknown;
 }
 
-export class RevisionClaimResponse {
+/** What a claim said and when its source said it. */
+export class ClaimAmountResponse {
+  @ApiProperty({ ...CLAIMED_AMOUNT_SCHEMA, example: 23 })
+  amount!: unknown;
+
+  @ApiProperty({ format: 'date-time', description: 'When its source said it.' })
+  reportedAt!: string;
+}
+
+export class RevisionClaimResponse extends ClaimAmountResponse {
   @ApiProperty({ example: 'killed' })
   key!: string;
 
   @ApiProperty({ example: 'SOHR' })
   publisher!: string;
-
-  @ApiProperty({ ...CLAIMED_AMOUNT_SCHEMA, example: 23 })
-  amount!: unknown;
-
-  @ApiProperty({ format: 'date-time' })
-  reportedAt!: string;
 
   @ApiProperty({ description: 'It is the report’s figure for its key.' })
   adopted!: boolean;

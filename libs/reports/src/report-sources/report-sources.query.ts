@@ -1,0 +1,37 @@
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { AdoptedFigure, ClaimBook, bookOf } from '../domain';
+import { ReportAt, RevisionReader } from '../revision-reader';
+
+export interface SourcesAt {
+  /** The report's figures then: the adopted claims. */
+  readonly figures: readonly AdoptedFigure[];
+  readonly book: ClaimBook;
+}
+
+/** Who said what of a report: now (its current state's book), after a revision, or at a time. */
+export class GetSourcesQuery extends Query<SourcesAt> {
+  constructor(
+    readonly reportId: string,
+    readonly at: ReportAt,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetSourcesQuery)
+export class GetSourcesHandler implements IQueryHandler<GetSourcesQuery> {
+  constructor(private readonly revisions: RevisionReader) {}
+
+  async execute({ reportId, at }: GetSourcesQuery): Promise<SourcesAt> {
+    if (at.revision === undefined && at.asOf === undefined) {
+      const state = await this.revisions.current(reportId);
+      return { figures: state.figures, book: bookOf(state) };
+    }
+    const upTo = await this.revisions.revisionAt(reportId, at);
+    const [stored, book] = await Promise.all([
+      this.revisions.revision(reportId, upTo),
+      this.revisions.claimBook(reportId, upTo),
+    ]);
+    return { figures: stored.state.figures, book };
+  }
+}
