@@ -1,8 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Claims: the figure history keeps every claim (what it said, whose, when reported, whether it
- * was adopted, or late), the revision log each revision's claims, and the current reports the
+ * Claims: the figure history keeps every claim (what it said, whose, whether it was adopted, or
+ * late), the revision log each revision's claims, and the current reports the
  * flags their consistency checks raise. Rows written before this are rebuilt from the events
  * when the server or `tally migrate` finds them (their states hold no claims).
  */
@@ -15,10 +15,7 @@ export class Claims1764000000007 implements MigrationInterface {
         ADD COLUMN amount jsonb,
         ADD COLUMN publisher text,
         ADD COLUMN adopted boolean NOT NULL DEFAULT true,
-        ADD COLUMN late boolean NOT NULL DEFAULT false,
-        ADD COLUMN reported_at timestamptz;
-      CREATE INDEX report_figure_changes_reported_idx
-        ON report_figure_changes (report_id, figure_key, reported_at, revision);
+        ADD COLUMN late boolean NOT NULL DEFAULT false;
       ALTER TABLE report_revisions ADD COLUMN claims jsonb NOT NULL DEFAULT '[]';
       ALTER TABLE report_current ADD COLUMN flags text[] NOT NULL DEFAULT '{}';
       CREATE INDEX report_current_flags_idx ON report_current USING gin (flags);
@@ -30,10 +27,8 @@ export class Claims1764000000007 implements MigrationInterface {
       DROP INDEX report_current_flags_idx;
       ALTER TABLE report_current DROP COLUMN flags;
       ALTER TABLE report_revisions DROP COLUMN claims;
-      DROP INDEX report_figure_changes_reported_idx;
       ALTER TABLE report_figure_changes
-        DROP COLUMN amount, DROP COLUMN publisher, DROP COLUMN adopted, DROP COLUMN late,
-        DROP COLUMN reported_at;
+        DROP COLUMN amount, DROP COLUMN publisher, DROP COLUMN adopted, DROP COLUMN late;
     `);
   }
 }

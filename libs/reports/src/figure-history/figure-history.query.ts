@@ -50,7 +50,7 @@ export class FigureHistoryQuery extends Query<FigureHistory> {
   }
 }
 
-type HistoryRow = FactRow & FigureChangeClaim & { row_reported_at: Date };
+type HistoryRow = FactRow & FigureChangeClaim;
 
 @QueryHandler(FigureHistoryQuery)
 export class FigureHistoryHandler implements IQueryHandler<FigureHistoryQuery> {
@@ -64,12 +64,12 @@ export class FigureHistoryHandler implements IQueryHandler<FigureHistoryQuery> {
     const byReported = order === 'reported';
     const { rows } = await this.pool.query<HistoryRow>(
       `SELECT f.from_amount, f.to_amount, f.amount, f.publisher, f.adopted, f.late,
-              f.reported_at AS row_reported_at, ${FACT_COLUMNS}
+              ${FACT_COLUMNS}
          FROM report_figure_changes f
          JOIN report_revisions r ON r.report_id = f.report_id AND r.revision = f.revision
         WHERE f.report_id = $1 AND f.figure_key = $2 AND f.revision <= $3
-          AND ${byReported ? '(f.reported_at, f.revision) > ($4::timestamptz, $5::integer)' : 'f.revision > $5 AND $4::timestamptz IS NULL'}
-        ORDER BY ${byReported ? 'f.reported_at, f.revision' : 'f.revision'} LIMIT $6`,
+          AND ${byReported ? '(r.reported_at, r.revision) > ($4::timestamptz, $5::integer)' : 'f.revision > $5 AND $4::timestamptz IS NULL'}
+        ORDER BY ${byReported ? 'r.reported_at, r.revision' : 'f.revision'} LIMIT $6`,
       [
         reportId,
         key,
@@ -96,7 +96,7 @@ export class FigureHistoryHandler implements IQueryHandler<FigureHistoryQuery> {
       nextCursor: last
         ? nextHistoryCursor(order, {
             revision: last.revision,
-            reportedAt: last.row_reported_at.toISOString(),
+            reportedAt: last.reported_at.toISOString(),
           })
         : null,
     };

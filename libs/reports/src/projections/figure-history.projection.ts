@@ -93,7 +93,6 @@ export class FigureHistoryProjection implements Projection {
             r.publisher,
             r.adopted,
             r.late,
-            r.reported_at,
           ]),
         );
       },
@@ -110,12 +109,10 @@ export class FigureHistoryProjection implements Projection {
     return {
       text: `INSERT INTO report_figure_changes (${COLUMNS.join(', ')})
              SELECT r.report_id, r.figure_key, r.revision, coalesce(r.from_amount, 'null'),
-                    coalesce(r.to_amount, 'null'), r.amount, r.publisher, r.adopted, r.late,
-                    r.reported_at
+                    coalesce(r.to_amount, 'null'), r.amount, r.publisher, r.adopted, r.late
                FROM jsonb_to_recordset($${first}::jsonb) AS r(stream_id text, report_id uuid,
                     figure_key text, revision integer, from_amount jsonb, to_amount jsonb,
-                    amount jsonb, publisher text, adopted boolean, late boolean,
-                    reported_at timestamptz)
+                    amount jsonb, publisher text, adopted boolean, late boolean)
                JOIN appended a ON a.stream_id = r.stream_id AND a.stream_version = r.revision`,
       values: [JSON.stringify(changedFigures(batch, amounts))],
     };
@@ -162,7 +159,6 @@ interface Batch {
   readonly changes: {
     streamId: string;
     stamp: RevisionStamp;
-    reportedAt: string;
     figures: KeyEvent[];
   }[];
 }
@@ -171,8 +167,7 @@ function changesOf(events: readonly PendingEvent[], view = asReportEvent): Batch
   return {
     changes: events.map((recorded) => {
       const { event, stamp } = view(recorded);
-      const reportedAt = event.data.reportedAt ?? stamp.recordedAt;
-      return { streamId: recorded.streamId, stamp, reportedAt, figures: keyEvents(event, stamp) };
+      return { streamId: recorded.streamId, stamp, figures: keyEvents(event, stamp) };
     }),
   };
 }
@@ -203,9 +198,8 @@ function changedFigures({ changes }: Batch, amounts: Map<string, Amount | null>)
     report_id: string;
     figure_key: string;
     revision: number;
-    reported_at: string;
   })[] = [];
-  for (const { streamId, stamp, reportedAt, figures } of changes) {
+  for (const { streamId, stamp, figures } of changes) {
     for (const { key, claim } of figures) {
       const slot = slotOf(stamp.reportId, key);
       const from = amounts.get(slot) ?? null;
@@ -222,7 +216,6 @@ function changedFigures({ changes }: Batch, amounts: Map<string, Amount | null>)
         publisher: claim?.publisher ?? null,
         adopted: claim?.adopted ?? false,
         late: claim?.late ?? false,
-        reported_at: reportedAt,
       });
     }
   }
@@ -240,7 +233,6 @@ const COLUMNS = [
   'publisher',
   'adopted',
   'late',
-  'reported_at',
 ] as const;
 
 function slotOf(reportId: string, key: string): string {
