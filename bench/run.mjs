@@ -312,7 +312,10 @@ row('history_ms', 'figures/killed/history, first page', performance.now() - hist
 const KEYS = [
   { measure: 'killed' },
   { measure: 'injured' },
-  ...Array.from({ length: 8 }, (_, l) => ({ measure: 'killed', dimensions: { location: `L${l}` } })),
+  ...Array.from({ length: 8 }, (_, l) => ({
+    measure: 'killed',
+    dimensions: { location: `L${l}` },
+  })),
 ];
 const claimed = JSON.parse(
   (await call('POST', '/reports', { title: 'many sources', figures: [] })).body,
