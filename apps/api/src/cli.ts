@@ -8,16 +8,20 @@ import {
   reportProjectionStates,
 } from './operations/projection-registry';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { IMPORT_USAGE, importArguments, runImport } from './import/import-command';
 
 const USAGE = [
   'usage: tally migrate',
+  `       ${IMPORT_USAGE}`,
   '       tally projections status',
   '       tally projections rebuild <name> [<name> …]   (several: one pass over the log)',
 ].join('\n');
 
 async function main(argv: string[]): Promise<number> {
   const [command, action, ...names] = argv;
+  const importing = command === 'import' ? importArguments(argv.slice(1)) : null;
   const known =
+    importing !== null ||
     command === 'migrate' ||
     (command === 'projections' &&
       (action === 'status' || (action === 'rebuild' && names.length > 0)));
@@ -29,6 +33,14 @@ async function main(argv: string[]): Promise<number> {
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(config);
   // The owner's connection: migrating and rebuilding create and move tables.
   const ownerUrl = config.migrationDatabaseUrl ?? config.databaseUrl ?? embedded!.url;
+  if (importing) {
+    try {
+      const url = config.databaseUrl ?? embedded!.url;
+      return await runImport(importing, url, config.migrationDatabaseUrl);
+    } finally {
+      await embedded?.stop();
+    }
+  }
   const dataSource = createDataSource(ownerUrl, { poolSize: 4 });
   try {
     await dataSource.initialize();

@@ -41,6 +41,8 @@ export interface RevisionOutcome {
   readonly changes: readonly Change[];
   /** The claims it recorded. */
   readonly claims: readonly RevisionClaim[];
+  /** The command was run before (its idempotency key): this is that first answer, again. */
+  readonly replayed?: boolean;
   readonly report: ReportState;
 }
 
@@ -68,7 +70,8 @@ export class ReportCommandRunner {
     const commandId = context.idempotency && commandIdOf(context.actor, context.idempotency.key);
     if (commandId) {
       const earlier = await this.store.events.findCommand(commandId);
-      if (earlier) return this.replay(reportId, commandId, context, earlier);
+      if (earlier)
+        return { ...(await this.replay(reportId, commandId, context, earlier)), replayed: true };
     }
     let fresh = false;
     let lostRaces = 0;
@@ -127,7 +130,12 @@ export class ReportCommandRunner {
           },
         );
         if (result.duplicate) {
-          return this.replayRevision(reportId, result.nextVersion, result.events.length > 0);
+          const first = await this.replayRevision(
+            reportId,
+            result.nextVersion,
+            result.events.length > 0,
+          );
+          return { ...first, replayed: true };
         }
         const recorded = result.events[0];
         const folded = decided.folded(recorded.streamVersion, recorded.recordedAt);

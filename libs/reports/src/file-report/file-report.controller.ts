@@ -4,12 +4,26 @@ import { ApiController, WriteRoute } from '@tally/http';
 import type { Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
 import { reportView } from '../domain';
+import type { ReportCommand } from '../domain';
 import { ReportResponse } from '../shared/report.response';
 import { revisionFacts, toUtc } from '../shared/report.dto';
 import { WriteRequest, idempotencyOf } from '../shared/write-context';
 import type { WriteRequestInfo } from '../shared/write-context';
 import { FileReportCommand } from './file-report.command';
 import { FileReportDto } from './file-report.dto';
+
+/** The domain command a filing's body asks for. */
+export function fileCommandOf(body: FileReportDto): Extract<ReportCommand, { type: 'FileReport' }> {
+  return {
+    type: 'FileReport',
+    title: body.title,
+    summary: body.summary,
+    location: body.location,
+    occurredAt: toUtc(body.occurredAt),
+    figures: body.figures,
+    ...revisionFacts(body),
+  };
+}
 
 @ApiController('reports', 'reports')
 export class FileReportController {
@@ -30,19 +44,11 @@ export class FileReportController {
     // A repeated idempotent filing must reach the same stream, so its id comes from the key.
     const reportId = idempotency ? uuidFrom(`${principal.name}\n${idempotency.key}`) : randomUUID();
     const outcome = await this.commands.execute(
-      new FileReportCommand(
-        reportId,
-        {
-          type: 'FileReport',
-          title: body.title,
-          summary: body.summary,
-          location: body.location,
-          occurredAt: toUtc(body.occurredAt),
-          figures: body.figures,
-          ...revisionFacts(body),
-        },
-        { actor: principal.name, correlationId: requestId, idempotency },
-      ),
+      new FileReportCommand(reportId, fileCommandOf(body), {
+        actor: principal.name,
+        correlationId: requestId,
+        idempotency,
+      }),
     );
     response.setHeader('Location', `/reports/${reportId}`);
     response.setHeader('ETag', `"${outcome.revision}"`);
@@ -50,7 +56,8 @@ export class FileReportController {
   }
 }
 
-function uuidFrom(text: string): string {
+/** A UUID (version 8) named by `text`: the same text, the same id. */
+export function uuidFrom(text: string): string {
   const bytes = createHash('sha256').update(text).digest().subarray(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x80; // version 8: name-based, custom hash
   bytes[8] = (bytes[8] & 0x3f) | 0x80;

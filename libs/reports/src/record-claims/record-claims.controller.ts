@@ -2,12 +2,20 @@ import { Body, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiController, WriteRoute } from '@tally/http';
 import type { Response } from 'express';
+import type { ReportCommand } from '../domain';
 import { revisionFacts } from '../shared/report.dto';
 import { RevisionResultResponse, answerWithRevision } from '../shared/revision.response';
 import { WriteRequest, commandContext } from '../shared/write-context';
 import type { WriteRequestInfo } from '../shared/write-context';
 import { RecordClaimsCommand } from './record-claims.command';
 import { RecordClaimsDto } from './record-claims.dto';
+
+/** The domain command a claims body asks for. */
+export function claimsCommandOf(
+  body: RecordClaimsDto,
+): Extract<ReportCommand, { type: 'RecordClaims' }> {
+  return { type: 'RecordClaims', ...revisionFacts(body), figures: body.figures };
+}
 
 @ApiController('reports', 'reports/:id/claims')
 export class RecordClaimsController {
@@ -29,13 +37,8 @@ export class RecordClaimsController {
     @WriteRequest() request: WriteRequestInfo,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const { figures } = body;
     const outcome = await this.commands.execute(
-      new RecordClaimsCommand(
-        id,
-        { type: 'RecordClaims', ...revisionFacts(body), figures },
-        commandContext(request, body),
-      ),
+      new RecordClaimsCommand(id, claimsCommandOf(body), commandContext(request, body)),
     );
     return answerWithRevision(outcome, response);
   }

@@ -1,6 +1,7 @@
 import { Body, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiController, WriteRoute } from '@tally/http';
+import type { ReportCommand } from '../domain';
 import type { Response } from 'express';
 import { revisionFacts, toUtc } from '../shared/report.dto';
 import { RevisionResultResponse, answerWithRevision } from '../shared/revision.response';
@@ -8,6 +9,27 @@ import { WriteRequest, commandContext } from '../shared/write-context';
 import type { WriteRequestInfo } from '../shared/write-context';
 import { ReviseReportCommand } from './revise-report.command';
 import { ReviseReportDto } from './revise-report.dto';
+
+/** The domain command a revision's body asks for. */
+export function reviseCommandOf(
+  body: ReviseReportDto,
+): Extract<ReportCommand, { type: 'ReviseReport' }> {
+  const set = body.set ?? {};
+  return {
+    type: 'ReviseReport',
+    kind: body.kind,
+    ...revisionFacts(body),
+    set: {
+      title: set.title,
+      summary: set.summary,
+      location: set.location,
+      occurredAt: toUtc(set.occurredAt),
+      status: set.status,
+    },
+    figures: body.figures,
+    removeFigures: body.removeFigures,
+  };
+}
 
 @ApiController('reports', 'reports/:id/revisions')
 export class ReviseReportController {
@@ -26,26 +48,8 @@ export class ReviseReportController {
     @WriteRequest() request: WriteRequestInfo,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const set = body.set ?? {};
     const outcome = await this.commands.execute(
-      new ReviseReportCommand(
-        id,
-        {
-          type: 'ReviseReport',
-          kind: body.kind,
-          ...revisionFacts(body),
-          set: {
-            title: set.title,
-            summary: set.summary,
-            location: set.location,
-            occurredAt: toUtc(set.occurredAt),
-            status: set.status,
-          },
-          figures: body.figures,
-          removeFigures: body.removeFigures,
-        },
-        commandContext(request, body),
-      ),
+      new ReviseReportCommand(id, reviseCommandOf(body), commandContext(request, body)),
     );
     return answerWithRevision(outcome, response);
   }

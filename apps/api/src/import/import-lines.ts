@@ -1,0 +1,185 @@
+import { ValidationPipe } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { CommandReplayMismatchError } from '@tally/event-store';
+import { ValidationFailed } from '@tally/http';
+import {
+  FileReportCommand,
+  FileReportDto,
+  RecordClaimsCommand,
+  RecordClaimsDto,
+  ReportError,
+  RestoreReportCommand,
+  RetractReportCommand,
+  ReviseReportCommand,
+  ReviseReportDto,
+  RevisionOutcome,
+  StatusChangeDto,
+  claimsCommandOf,
+  expectedRevisionOf,
+  fileCommandOf,
+  idempotencyOf,
+  revisionFacts,
+  reviseCommandOf,
+  uuidFrom,
+} from '@tally/reports';
+import { createHash } from 'node:crypto';
+import { strictValidationPipe } from '../http/validation.pipe';
+
+/** What a line of an import may ask for: the HTTP write routes, one each. */
+export const IMPORT_COMMANDS = [
+  'file',
+  'update',
+  'correction',
+  'claim',
+  'retract',
+  'restore',
+] as const;
+export type ImportCommand = (typeof IMPORT_COMMANDS)[number];
+
+const BODIES = {
+  file: FileReportDto,
+  update: ReviseReportDto,
+  correction: ReviseReportDto,
+  claim: RecordClaimsDto,
+  retract: StatusChangeDto,
+  restore: StatusChangeDto,
+} as const;
+
+/** A line's own fields; everything else on it is the body its route takes. */
+const LINE_FIELDS = new Set(['line', 'report', 'command']);
+const KEY = /^[\x21-\x7e]{1,200}$/;
+/** A line id becomes the idempotency key `import:<id>`, at most 200 characters. */
+const LINE_ID = /^[\x21-\x7e]{1,193}$/;
+
+/** One line, checked: its id, the report it is about, and the message for the command bus. */
+export interface ImportLine {
+  readonly number: number;
+  readonly id: string;
+  readonly report: string;
+  readonly command: ImportCommand;
+  readonly send: (bus: CommandBus, actor: string) => Promise<RevisionOutcome>;
+}
+
+/** A line that cannot be imported, and why. */
+export class LineRefused extends Error {
+  constructor(
+    readonly number: number,
+    reason: string,
+  ) {
+    super(`line ${number}: ${reason}`);
+  }
+}
+
+/** The report a key of the import names: the same key, the same report, in every import. */
+export function importedReportId(report: string): string {
+  return uuidFrom(`tally-import\n${report}`);
+}
+
+/**
+ * Reads and checks one line of JSON Lines as the HTTP routes check a body (the same DTOs, the
+ * same strict pipe), and builds its command. Nothing is recorded here.
+ */
+export async function parseLine(text: string, number: number): Promise<ImportLine> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new LineRefused(number, `not JSON (${(error as Error).message})`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new LineRefused(number, 'not a JSON object');
+  }
+  const fields = value as Record<string, unknown>;
+  const { line, report, command } = fields;
+  if (typeof line !== 'string' || !LINE_ID.test(line)) {
+    throw new LineRefused(number, '`line` must be 1 to 193 visible ASCII characters');
+  }
+  if (typeof report !== 'string' || !KEY.test(report)) {
+    throw new LineRefused(number, '`report` must be 1 to 200 visible ASCII characters');
+  }
+  if (!IMPORT_COMMANDS.includes(command as ImportCommand)) {
+    throw new LineRefused(number, `\`command\` must be one of ${IMPORT_COMMANDS.join(', ')}`);
+  }
+  const kind = command as ImportCommand;
+  const raw = Object.fromEntries(Object.entries(fields).filter(([k]) => !LINE_FIELDS.has(k)));
+  if (kind === 'update' || kind === 'correction') {
+    if (raw.kind !== undefined && raw.kind !== kind) {
+      throw new LineRefused(number, `kind: the command says ${kind}`);
+    }
+    raw.kind = kind;
+  }
+  let body: object;
+  try {
+    body = (await PIPE.transform(raw, { type: 'body', metatype: BODIES[kind] })) as object;
+  } catch (error) {
+    throw new LineRefused(number, reasonOf(error));
+  }
+  const reportId = importedReportId(report);
+  return {
+    number,
+    id: line,
+    report,
+    command: kind,
+    send: (bus, actor) => {
+      const idempotency = idempotencyOf(`import:${line}`, `import ${kind} ${report}`, raw);
+      const context = {
+        actor,
+        correlationId: `import:${line}`,
+        expectedRevision: expectedRevisionOf(
+          undefined,
+          (body as { expectedRevision?: number }).expectedRevision,
+        ),
+        idempotency,
+      };
+      return bus.execute(messageOf(kind, reportId, body, context));
+    },
+  };
+}
+
+const PIPE: ValidationPipe = strictValidationPipe();
+
+type Context = ConstructorParameters<typeof FileReportCommand>[2];
+
+function messageOf(kind: ImportCommand, reportId: string, body: object, context: Context) {
+  switch (kind) {
+    case 'file':
+      return new FileReportCommand(reportId, fileCommandOf(body as FileReportDto), context);
+    case 'update':
+    case 'correction':
+      return new ReviseReportCommand(reportId, reviseCommandOf(body as ReviseReportDto), context);
+    case 'claim':
+      return new RecordClaimsCommand(reportId, claimsCommandOf(body as RecordClaimsDto), context);
+    case 'retract':
+      return new RetractReportCommand(
+        reportId,
+        { type: 'RetractReport', ...revisionFacts(body as StatusChangeDto) },
+        context,
+      );
+    case 'restore':
+      return new RestoreReportCommand(
+        reportId,
+        { type: 'RestoreReport', ...revisionFacts(body as StatusChangeDto) },
+        context,
+      );
+  }
+}
+
+/** A refusal in words: each field's problem, as the HTTP problem details list them. */
+export function reasonOf(error: unknown): string {
+  if (error instanceof ValidationFailed) {
+    return error.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+  }
+  if (error instanceof CommandReplayMismatchError) {
+    return 'this line id was imported before with another content';
+  }
+  if (error instanceof ReportError) {
+    const fields = (error as { errors?: { path: string; message: string }[] }).errors;
+    return fields?.length ? fields.map((e) => `${e.path}: ${e.message}`).join('; ') : error.message;
+  }
+  return (error as Error).message;
+}
+
+/** Lines of one report go to one lane, in file order; lanes run side by side. */
+export function laneOf(report: string, lanes: number): number {
+  return createHash('sha256').update(report).digest().readUInt32BE(0) % lanes;
+}
