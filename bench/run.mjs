@@ -1,8 +1,8 @@
 // npm run bench [-- --quick]: every figure next to a baseline taken in the same run, on a fresh
 // database created and dropped here. Writes bench/results.json and prints a table.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 
-import { writeFileSync } from 'node:fs';
+import { openSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -26,6 +26,7 @@ const SIZES = quick
       revisions: 1000,
       samples: 200,
       claims: 2_000,
+      incidents: 1_200,
       rebuildReports: 4_000,
     }
   : {
@@ -36,6 +37,7 @@ const SIZES = quick
       revisions: 10_000,
       samples: 1000,
       claims: 10_000,
+      incidents: 12_000,
       rebuildReports: 200_000,
     };
 const rows = [];
@@ -359,7 +361,41 @@ server.kill('SIGTERM');
 await new Promise((r) => server.on('exit', r));
 agent.destroy();
 
-// 6. Rebuild of the report projections over reports x 5 revisions, in a process of its own.
+// 6. Importing an archive: JSON Lines written by examples/make-archive.mjs, through the CLI as
+// users run it; its peak RSS read from /proc while it runs.
+const archive = `${os.tmpdir()}/tally-bench-archive-${Date.now()}.jsonl`;
+execFileSync(
+  process.execPath,
+  [new URL('../examples/make-archive.mjs', import.meta.url).pathname, String(SIZES.incidents)],
+  { stdio: ['ignore', openSync(archive, 'w'), 'inherit'] },
+);
+const importer = spawn(
+  process.execPath,
+  [`${dist}apps/api/src/cli.js`, 'import', archive, '--actor', 'bench'],
+  { env: { ...process.env, DATABASE_URL: dbUrl }, stdio: ['ignore', 'pipe', 'inherit'] },
+);
+let importOut = '';
+importer.stdout.on('data', (c) => (importOut += c));
+let importPeak = 0;
+const sampling = setInterval(async () => {
+  importPeak = Math.max(importPeak, await rssOf(importer.pid).catch(() => 0));
+}, 100);
+await new Promise((r) => importer.on('exit', r));
+clearInterval(sampling);
+rmSync(archive);
+const imported = /: (\d+) recorded, \d+ unchanged, (\d+) failed \((\d+) lines in ([\d.]+) s/.exec(
+  importOut,
+);
+if (!imported || imported[2] !== '0') throw new Error(`the import went wrong: ${importOut}`);
+row(
+  'import_lps',
+  `import of ${imported[3]} JSON lines (CLI, 8 lanes)`,
+  Number(imported[3]) / Number(imported[4]),
+  'lines/s',
+);
+row('import_rss_mb', 'import peak RSS', importPeak, 'MB');
+
+// 7. Rebuild of the report projections over reports x 5 revisions, in a process of its own.
 await pool.query('TRUNCATE report_current, report_revisions, report_figure_changes');
 await pool.query(`ALTER TABLE events DISABLE TRIGGER events_no_truncate`);
 await pool.query(`TRUNCATE events`);

@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { SingleBar } from 'cli-progress';
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { ImportSummary, importLines } from './import-file';
 import { ImportModule } from './import.module';
 
@@ -42,7 +43,7 @@ export async function runImport(
   url: string,
   migrationUrl: string | null,
 ): Promise<number> {
-  const texts = (await readFile(args.file, 'utf8')).split(/\r?\n/);
+  const total = await countLines(args.file);
   const app = await NestFactory.createApplicationContext(ImportModule.forRoot(url, migrationUrl), {
     logger: false,
   });
@@ -55,8 +56,9 @@ export async function runImport(
     : null;
   const started = Date.now();
   try {
-    bar?.start(texts.filter((t) => t.trim() !== '').length, 0);
-    const summary = await importLines(app.get(CommandBus), texts, {
+    bar?.start(total, 0);
+    const lines = createInterface({ input: createReadStream(args.file), crlfDelay: Infinity });
+    const summary = await importLines(app.get(CommandBus), lines, {
       actor: args.actor,
       strict: args.strict,
       dryRun: args.dryRun,
@@ -72,6 +74,18 @@ export async function runImport(
     bar?.stop();
     await app.close();
   }
+}
+
+/** How many lines a file holds, read in chunks: for the progress bar's total. */
+async function countLines(file: string): Promise<number> {
+  let count = 0;
+  let last = 10;
+  for await (const chunk of createReadStream(file)) {
+    const bytes = chunk as Buffer;
+    for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) count++;
+    last = bytes[bytes.length - 1];
+  }
+  return last === 10 ? count : count + 1;
 }
 
 function summaryLine(args: ImportArguments, s: ImportSummary, seconds: number): string {

@@ -1,7 +1,7 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { CommandReplayMismatchError, isTransientDatabaseError } from '@tally/event-store';
 import { ReportError } from '@tally/reports';
-import { ImportLine, LineRefused, laneOf, parseLine, reasonOf } from './import-lines';
+import { LineRefused, ReadLine, checkLine, laneOf, readLine, reasonOf } from './import-lines';
 
 export interface ImportOptions {
   /** The actor every event of the import records. */
@@ -31,14 +31,17 @@ export interface ImportSummary {
  * of its `line` id, so a line is recorded once however often the file is imported (a run killed
  * half-way and started again records every line exactly once), and each line is one event or
  * none, never half. A line that fails is reported with its number and reason and the rest go on
- * (`strict`: the import stops there). Errors of the database are not a line's: they end the import.
+ * (`strict`: the import stops there). Errors of the database are not a line's: they end the
+ * import. Lines stream through: each report's lines go to one lane, in file order, and lanes run
+ * side by side, with a bounded number of lines read ahead.
  */
 export async function importLines(
   bus: CommandBus,
-  texts: readonly string[],
+  texts: Iterable<string> | AsyncIterable<string>,
   options: ImportOptions,
 ): Promise<ImportSummary> {
   const failures: { line: number; reason: string }[] = [];
+  let lines = 0;
   let recorded = 0;
   let unchanged = 0;
   let done = 0;
@@ -49,44 +52,104 @@ export async function importLines(
     if (options.strict) stopped = true;
   };
 
-  const parsed: ImportLine[] = [];
-  let lines = 0;
-  for (let i = 0; i < texts.length && !stopped; i++) {
-    if (texts[i].trim() === '') continue;
-    lines++;
+  /** One line through: its body checked, then (unless a dry run) its command run. */
+  const run = async (read: ReadLine) => {
     try {
-      parsed.push(await parseLine(texts[i], i + 1));
-      if (options.dryRun) progress();
+      const line = await checkLine(read);
+      if (!options.dryRun) {
+        const outcome = await line.send(bus, options.actor);
+        if (outcome.recorded && !outcome.replayed) recorded++;
+        else unchanged++;
+      }
+    } catch (error) {
+      if (error instanceof LineRefused) fail(read.number, withoutNumber(error));
+      else if (isTransientDatabaseError(error) || !isLineError(error)) throw error;
+      else fail(read.number, reasonOf(error));
+    }
+    progress();
+  };
+
+  const lanes = Array.from(
+    { length: options.strict ? 1 : Math.max(1, options.lanes ?? 8) },
+    () => new Lane(run),
+  );
+  let number = 0;
+  for await (const text of texts) {
+    number++;
+    if (stopped) break;
+    if (text.trim() === '') continue;
+    lines++;
+    let read: ReadLine;
+    try {
+      read = readLine(text, number);
     } catch (error) {
       if (!(error instanceof LineRefused)) throw error;
-      fail(i + 1, error.message.replace(/^line \d+: /, ''));
+      fail(number, withoutNumber(error));
       progress();
+      continue;
+    }
+    const lane = lanes[laneOf(read.report, lanes.length)];
+    await lane.push(read);
+    // Strict: each line has run before the next is read, so the first failure stops it there.
+    if (options.strict) await lane.drain();
+    if (lanes.some((lane) => lane.failure)) break;
+  }
+  await Promise.all(lanes.map((lane) => lane.drain()));
+  const broken = lanes.find((lane) => lane.failure);
+  if (broken) throw broken.failure;
+  failures.sort((a, b) => a.line - b.line);
+  return { lines, recorded, unchanged, failed: failures.length, failures };
+}
+
+/** How many lines a lane holds before the reader waits for it. */
+const LANE_DEPTH = 64;
+
+/** One lane: its lines run one after another, in the order pushed. */
+class Lane {
+  private readonly queue: ReadLine[] = [];
+  private running: Promise<void> | null = null;
+  private room: (() => void) | null = null;
+  failure: unknown = null;
+
+  constructor(private readonly run: (line: ReadLine) => Promise<void>) {}
+
+  /** Adds a line; waits while the lane is full. */
+  async push(line: ReadLine): Promise<void> {
+    this.queue.push(line);
+    this.running ??= this.work();
+    if (this.queue.length >= LANE_DEPTH) {
+      await new Promise<void>((resolve) => (this.room = resolve));
     }
   }
-  if (options.dryRun || stopped) {
-    return summary(lines, recorded, unchanged, failures);
+
+  drain(): Promise<void> {
+    return this.running ?? Promise.resolve();
   }
 
-  const laneCount = options.strict ? 1 : Math.max(1, options.lanes ?? 8);
-  const lanes: ImportLine[][] = Array.from({ length: laneCount }, () => []);
-  for (const line of parsed) lanes[laneOf(line.report, laneCount)].push(line);
-  await Promise.all(
-    lanes.map(async (lane) => {
-      for (const line of lane) {
-        if (stopped) return;
-        try {
-          const outcome = await line.send(bus, options.actor);
-          if (outcome.recorded && !outcome.replayed) recorded++;
-          else unchanged++;
-        } catch (error) {
-          if (isTransientDatabaseError(error) || !isLineError(error)) throw error;
-          fail(line.number, reasonOf(error));
-        }
-        progress();
+  private async work(): Promise<void> {
+    try {
+      for (let line = this.queue.shift(); line; line = this.queue.shift()) {
+        if (this.queue.length < LANE_DEPTH / 2) this.wake();
+        if (this.failure) break;
+        await this.run(line);
       }
-    }),
-  );
-  return summary(lines, recorded, unchanged, failures);
+    } catch (error) {
+      this.failure = error;
+    } finally {
+      this.running = null;
+      this.wake();
+    }
+  }
+
+  private wake(): void {
+    const room = this.room;
+    this.room = null;
+    room?.();
+  }
+}
+
+function withoutNumber(error: LineRefused): string {
+  return error.message.replace(/^line \d+: /, '');
 }
 
 /** What a line's own content is to blame for: the domain's refusal, a bad value, a reused id. */
@@ -98,14 +161,4 @@ function isLineError(error: unknown): boolean {
   const status = (error as { getStatus?: () => number }).getStatus?.();
   if (status !== undefined) return status >= 400 && status < 500;
   return error instanceof CommandReplayMismatchError;
-}
-
-function summary(
-  lines: number,
-  recorded: number,
-  unchanged: number,
-  failures: { line: number; reason: string }[],
-): ImportSummary {
-  failures.sort((a, b) => a.line - b.line);
-  return { lines, recorded, unchanged, failed: failures.length, failures };
 }

@@ -75,11 +75,17 @@ export function importedReportId(report: string): string {
   return uuidFrom(`tally-import\n${report}`);
 }
 
-/**
- * Reads and checks one line of JSON Lines as the HTTP routes check a body (the same DTOs, the
- * same strict pipe), and builds its command. Nothing is recorded here.
- */
-export async function parseLine(text: string, number: number): Promise<ImportLine> {
+/** A line read: its JSON, the report it names and its command; its body not checked yet. */
+export interface ReadLine {
+  readonly number: number;
+  readonly id: string;
+  readonly report: string;
+  readonly command: ImportCommand;
+  readonly fields: Record<string, unknown>;
+}
+
+/** Reads one line of JSON Lines: JSON, an object, with its `line`, `report` and `command`. */
+export function readLine(text: string, number: number): ReadLine {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -100,6 +106,20 @@ export async function parseLine(text: string, number: number): Promise<ImportLin
   if (!IMPORT_COMMANDS.includes(command as ImportCommand)) {
     throw new LineRefused(number, `\`command\` must be one of ${IMPORT_COMMANDS.join(', ')}`);
   }
+  return { number, id: line, report, command: command as ImportCommand, fields };
+}
+
+/** Reads one line and checks its body: both steps of `readLine` and `checkLine`. */
+export async function parseLine(text: string, number: number): Promise<ImportLine> {
+  return checkLine(readLine(text, number));
+}
+
+/**
+ * Checks a line's body as the HTTP routes check one (the same DTOs, the same strict pipe), and
+ * builds its command. Nothing is recorded here.
+ */
+export async function checkLine(read: ReadLine): Promise<ImportLine> {
+  const { number, id: line, report, command, fields } = read;
   const kind = command as ImportCommand;
   const raw = Object.fromEntries(Object.entries(fields).filter(([k]) => !LINE_FIELDS.has(k)));
   if (kind === 'update' || kind === 'correction') {
