@@ -204,6 +204,8 @@ describe('hostile input, route by route', () => {
         `/reports/${id}/sources?asOf=${asOf}`,
         `/reports/${id}/figures/killed/sources?asOf=${asOf}`,
         `/reports/${id}/figures/killed/history?asOf=${asOf}`,
+        `/reports/${id}?reportedAsOf=${asOf}`,
+        `/reports/${id}/sources?reportedAsOf=${asOf}`,
       ]),
       `/reports/${id}?revision=-1`,
       `/reports/${id}?revision=99999999999`,

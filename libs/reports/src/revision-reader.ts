@@ -1,10 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import {
+  Amount,
+  DETAIL_FIELDS,
   Change,
   ClaimBook,
   EMPTY_BOOK,
   entered,
+  parseFigureKey,
   publisherOf,
   ReportNotFound,
   ReportState,
@@ -73,7 +76,11 @@ const COLUMNS = `${FACT_COLUMNS}, r.changes, r.claims, r.hash`;
 export interface ReportAt {
   readonly revision?: number;
   readonly asOf?: Date;
+  /** What the sources had said by this time (reported time), as recorded now or at `asOf`. */
+  readonly reportedAsOf?: Date;
 }
+
+const MAX_REVISION = 2_147_483_647;
 
 /** Reads the revision log: each revision and the state after it. */
 @Injectable()
@@ -144,7 +151,7 @@ export class RevisionReader {
    * The claim book after a revision, entered again from the revision log: each revision's
    * publisher, reported time, source and claims, oldest first (the same fold as the state's).
    */
-  async claimBook(reportId: string, upTo: number): Promise<ClaimBook> {
+  async claimBook(reportId: string, upTo: number, reported?: Date): Promise<ClaimBook> {
     const { rows } = await this.pool.query<{
       revision: number;
       reported_at: Date;
@@ -152,8 +159,10 @@ export class RevisionReader {
       claims: RevisionClaim[];
     }>(
       `SELECT revision, reported_at, source, claims FROM report_revisions
-        WHERE report_id = $1 AND revision <= $2 ORDER BY revision`,
-      [reportId, upTo],
+        WHERE report_id = $1 AND revision <= $2
+          AND reported_at <= coalesce($3, 'infinity'::timestamptz)
+        ORDER BY revision`,
+      [reportId, upTo, reported ?? null],
     );
     return rows.reduce(
       (book, row) =>
@@ -166,6 +175,86 @@ export class RevisionReader {
         }),
       EMPTY_BOOK,
     );
+  }
+
+  /**
+   * The report as its sources had it at `reported` (as recorded by `asOf`, else now): among the
+   * revisions reported by then, each figure is the claim the adoption rule picks (an update or
+   * correction, the one reported last, ties to the later revision, after the figure's last
+   * removal among them), each other field as the one reported last that changed it set it (else
+   * as filed), the sources those revisions cited; its revision is the newest taken into account.
+   * Read from the revision log and the claims read model, not folded.
+   */
+  async reportedAsOf(reportId: string, reported: Date, asOf?: Date): Promise<ReportState> {
+    const upTo = asOf ? await this.revisionAt(reportId, { asOf }) : MAX_REVISION;
+    // The filing's state, the newest revision taken into account, and each field and source as
+    // the revisions reported by then last set them.
+    const { rows } = await this.pool.query<{
+      filed: ReportState;
+      newest: number | null;
+      updated_at: Date | null;
+      fields: Record<string, unknown> | null;
+      sources: Source[] | null;
+    }>(
+      `WITH s AS (SELECT revision, reported_at, recorded_at, changes FROM report_revisions
+                   WHERE report_id = $1 AND revision <= $2 AND reported_at <= $3)
+       SELECT (SELECT state FROM report_revisions WHERE report_id = $1 AND revision = 1) AS filed,
+              (SELECT max(revision) FROM s) AS newest,
+              (SELECT max(recorded_at) FROM s) AS updated_at,
+              (SELECT jsonb_object_agg(path, value) FROM (
+                 SELECT DISTINCT ON (c->>'path') c->>'path' AS path, c->'to' AS value
+                   FROM s, jsonb_array_elements(s.changes) c
+                  WHERE c->>'path' = ANY($4)
+                  ORDER BY c->>'path', s.reported_at DESC, s.revision DESC) f) AS fields,
+              (SELECT jsonb_agg(source ORDER BY first) FROM (
+                 SELECT c->'to' AS source, min(s.revision) AS first
+                   FROM s, jsonb_array_elements(s.changes) c
+                  WHERE c->>'path' LIKE 'sources.%' AND c->'to' <> 'null'
+                  GROUP BY c->'to') cited) AS sources`,
+      [reportId, upTo, reported, DETAIL_FIELDS],
+    );
+    const found = rows[0];
+    if (!found?.filed || found.newest === null) {
+      throw await this.missing(
+        reportId,
+        `no revision of report ${reportId} was reported by ${reported.toISOString()}`,
+      );
+    }
+    const { rows: figures } = await this.pool.query<{
+      figure_key: string;
+      revision: number;
+      amount: Amount;
+      publisher: string;
+      reported_at: Date;
+    }>(
+      `WITH s AS (SELECT revision, reported_at, kind FROM report_revisions
+                   WHERE report_id = $1 AND revision <= $2 AND reported_at <= $3),
+            c AS (SELECT f.figure_key, f.revision, f.amount, f.publisher, s.reported_at, s.kind
+                    FROM report_figure_changes f JOIN s ON s.revision = f.revision
+                   WHERE f.report_id = $1),
+            cut AS (SELECT figure_key, max(revision) AS removed FROM c
+                     WHERE amount IS NULL GROUP BY figure_key)
+       SELECT DISTINCT ON (c.figure_key) c.figure_key, c.revision, c.amount, c.publisher,
+              c.reported_at
+         FROM c LEFT JOIN cut ON cut.figure_key = c.figure_key
+        WHERE c.amount IS NOT NULL AND c.kind <> 'claim' AND c.revision > coalesce(cut.removed, 0)
+        ORDER BY c.figure_key, c.reported_at DESC, c.revision DESC`,
+      [reportId, upTo, reported],
+    );
+    return {
+      ...found.filed,
+      ...(found.fields as Partial<ReportState>),
+      revision: found.newest,
+      sources: found.sources ?? [],
+      updatedAt: found.updated_at!.toISOString(),
+      figures: figures.map((row) => ({
+        ...parseFigureKey(row.figure_key),
+        amount: row.amount,
+        publisher: row.publisher,
+        reportedAt: row.reported_at.toISOString(),
+        revision: row.revision,
+      })),
+    };
   }
 
   /** The state as the system had recorded it at `asOf`. */

@@ -49,6 +49,18 @@ export function figureKey(measure: string, dimensions: Readonly<Record<string, s
   return `${measure}{${names.map((name) => `${name}=${dimensions[name]}`).join(',')}}`;
 }
 
+/** A canonical key's measure and dimensions (`killed{location=X}`): keys hold no `{},=` else. */
+export function parseFigureKey(key: string): Pick<Figure, 'key' | 'measure' | 'dimensions'> {
+  const brace = key.indexOf('{');
+  if (brace === -1) return { key, measure: key, dimensions: {} };
+  const pairs = key.slice(brace + 1, -1).split(',');
+  return {
+    key,
+    measure: key.slice(0, brace),
+    dimensions: Object.fromEntries(pairs.map((pair) => pair.split('=') as [string, string])),
+  };
+}
+
 /** Checks a figure; returns it in canonical form, or the problems found (paths under `path`). */
 export function parseFigure(input: FigureInput, path: string): Figure | FieldProblem[] {
   const problems: FieldProblem[] = [];

@@ -68,6 +68,7 @@ export class FigureHistoryHandler implements IQueryHandler<FigureHistoryQuery> {
          FROM report_figure_changes f
          JOIN report_revisions r ON r.report_id = f.report_id AND r.revision = f.revision
         WHERE f.report_id = $1 AND f.figure_key = $2 AND f.revision <= $3
+          AND r.reported_at <= coalesce($7, 'infinity'::timestamptz)
           AND ${byReported ? '(r.reported_at, r.revision) > ($4::timestamptz, $5::integer)' : 'f.revision > $5 AND $4::timestamptz IS NULL'}
         ORDER BY ${byReported ? 'r.reported_at, r.revision' : 'f.revision'} LIMIT $6`,
       [
@@ -77,6 +78,7 @@ export class FigureHistoryHandler implements IQueryHandler<FigureHistoryQuery> {
         byReported ? (after?.reportedAt ?? '-infinity') : null,
         after?.revision ?? 0,
         limit + 1,
+        at.reportedAsOf ?? null,
       ],
     );
     if (rows.length === 0 && after === null) throw new FigureNotFound(reportId, key);

@@ -8,6 +8,7 @@ import type { Response } from 'express';
 import { reportView } from '../domain';
 import { ReportResponse } from '../shared/report.response';
 import { GetReportQuery } from './get-report.query';
+import type { ReportAt } from '../revision-reader';
 
 export class GetReportParams {
   @ApiPropertyOptional({ minimum: 1, description: 'The report as it stood after this revision.' })
@@ -25,16 +26,30 @@ export class GetReportParams {
   @IsOptional()
   @IsZonedTime()
   asOf?: string;
+
+  @ApiPropertyOptional({
+    example: '2026-11-20T12:00:00Z',
+    description:
+      'The report as its sources had it at this time (reported time), as recorded now or at asOf.',
+  })
+  @IsOptional()
+  @IsZonedTime()
+  reportedAsOf?: string;
 }
 
 /** Which state of a report the parameters ask for: after a revision, at a time, or now. */
-export function reportAt(params: GetReportParams): { revision?: number; asOf?: Date } {
+export function reportAt(params: GetReportParams): ReportAt {
   if (params.revision !== undefined && params.asOf !== undefined) {
     throw ValidationFailed.at('asOf', 'give revision or asOf, not both');
   }
+  if (params.revision !== undefined && params.reportedAsOf !== undefined) {
+    throw ValidationFailed.at('reportedAsOf', 'give revision or reportedAsOf, not both');
+  }
+  const time = (text: string | undefined) => (text === undefined ? undefined : new Date(text));
   return {
     revision: params.revision,
-    asOf: params.asOf === undefined ? undefined : new Date(params.asOf),
+    asOf: time(params.asOf),
+    reportedAsOf: time(params.reportedAsOf),
   };
 }
 
@@ -52,8 +67,10 @@ export class GetReportController {
     @Query() params: GetReportParams,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const state = await this.queries.execute(new GetReportQuery(id, reportAt(params)));
+    const at = reportAt(params);
+    const state = await this.queries.execute(new GetReportQuery(id, at));
     response.setHeader('ETag', `"${state.revision}"`);
-    return reportView(state);
+    const view = reportView(state);
+    return at.reportedAsOf ? { ...view, reportedAsOf: at.reportedAsOf.toISOString() } : view;
   }
 }

@@ -8,7 +8,10 @@ export interface SourcesAt {
   readonly book: ClaimBook;
 }
 
-/** Who said what of a report: now (its current state's book), after a revision, or at a time. */
+/**
+ * Who said what of a report: now (its current state's book), after a revision, at a time, or
+ * what had been said by a reported time.
+ */
 export class GetSourcesQuery extends Query<SourcesAt> {
   constructor(
     readonly reportId: string,
@@ -23,9 +26,17 @@ export class GetSourcesHandler implements IQueryHandler<GetSourcesQuery> {
   constructor(private readonly revisions: RevisionReader) {}
 
   async execute({ reportId, at }: GetSourcesQuery): Promise<SourcesAt> {
-    if (at.revision === undefined && at.asOf === undefined) {
+    if (at.revision === undefined && at.asOf === undefined && at.reportedAsOf === undefined) {
       const state = await this.revisions.current(reportId);
       return { figures: state.figures, book: bookOf(state) };
+    }
+    if (at.reportedAsOf !== undefined) {
+      const state = await this.revisions.reportedAsOf(reportId, at.reportedAsOf, at.asOf);
+      const upTo = at.asOf
+        ? await this.revisions.revisionAt(reportId, { asOf: at.asOf })
+        : state.revision;
+      const book = await this.revisions.claimBook(reportId, upTo, at.reportedAsOf);
+      return { figures: state.figures, book };
     }
     const upTo = await this.revisions.revisionAt(reportId, at);
     const [stored, book] = await Promise.all([

@@ -105,4 +105,12 @@ export class ReportResponse {
 
   @ApiProperty({ format: 'date-time' })
   updatedAt!: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'With `?reportedAsOf=`: the report as its sources had it then; `revision` is the newest ' +
+      'revision taken into account.',
+  })
+  reportedAsOf?: string;
 }
