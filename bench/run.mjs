@@ -305,6 +305,24 @@ row(
   'ms',
 );
 row('timetravel_p99_ms', 'time travel p99', percentile(travel, 99), 'ms');
+// The same report on the reported axis: its revisions were reported when recorded.
+const reportedLatencies = [];
+for (let i = 0; i < SIZES.samples; i++) {
+  const at = new Date(
+    span[0].first.getTime() + Math.random() * (span[0].last - span[0].first),
+  ).toISOString();
+  const started = performance.now();
+  const { status } = await call('GET', `/reports/${longId}?reportedAsOf=${at}`);
+  reportedLatencies.push(performance.now() - started);
+  if (status !== 200) throw new Error(`reportedAsOf answered ${status}`);
+}
+row(
+  'reported_p50_ms',
+  `reportedAsOf p50 (${SIZES.revisions} revisions)`,
+  percentile(reportedLatencies, 50),
+  'ms',
+);
+row('reported_p99_ms', 'reportedAsOf p99', percentile(reportedLatencies, 99), 'ms');
 const historyStarted = performance.now();
 await call('GET', `/reports/${longId}/figures/killed/history`);
 row('history_ms', 'figures/killed/history, first page', performance.now() - historyStarted, 'ms');
