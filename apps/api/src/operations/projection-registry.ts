@@ -94,9 +94,13 @@ export async function rebuildByName(
  */
 export async function rebuildOutdatedReadModels(pool: Pool): Promise<boolean> {
   const outdated = async () => {
+    // One row of each table tells: a rebuild swaps a whole table in, so its rows are all of one
+    // shape; this keeps the check off a scan of every state at each start.
     const { rows } = await pool.query<{ outdated: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM report_current WHERE NOT state ? 'publishers')
-           OR EXISTS (SELECT 1 FROM stats_reports WHERE NOT state ? 'publishers') AS outdated`,
+      `SELECT EXISTS (SELECT 1 FROM (SELECT state FROM report_current LIMIT 1) r
+                       WHERE NOT r.state ? 'publishers')
+           OR EXISTS (SELECT 1 FROM (SELECT state FROM stats_reports LIMIT 1) s
+                       WHERE NOT s.state ? 'publishers') AS outdated`,
     );
     return rows[0].outdated;
   };

@@ -74,7 +74,8 @@ export function latestClaimOf(
   key: string,
   publisher: string,
 ): LatestClaim | undefined {
-  return claims.find((k) => k.key === key)?.latest.find((c) => c.publisher === publisher);
+  const known = claims[sortedIndex(claims, key)];
+  return known?.key === key ? known.latest.find((c) => c.publisher === publisher) : undefined;
 }
 
 /** A claim is new unless its publisher's latest claim on the key says the same amount. */
