@@ -84,8 +84,10 @@ async function main(): Promise<void> {
   if (example) {
     const token = config.generatedKey ? config.apiKeys[0].token : '$TALLY_TOKEN';
     const auth = `-H "Authorization: Bearer ${token}"`;
-    console.log('tally: filed the bundled Deir Ezzor example (18 killed, then 23). Try:');
-    for (const path of ['', '/revisions', '/figures/killed/history']) {
+    console.log(
+      'tally: filed the bundled Deir Ezzor example (18 killed, then 23; a second source says 21). Try:',
+    );
+    for (const path of ['', '/revisions', '/figures/killed/history', '/figures/killed/sources']) {
       console.log(`  curl ${auth} ${base}/reports/${example}${path}`);
     }
   }

@@ -48,14 +48,19 @@ describe('npm start on the embedded default', () => {
     const urls = [...output.matchAll(/curl -H "Authorization: Bearer \S+" (\S+)/g)].map(
       (m) => m[1],
     );
-    expect(urls).toHaveLength(3);
-    const [report, revisions, history] = await Promise.all(
+    expect(urls).toHaveLength(4);
+    const [report, revisions, history, sources] = await Promise.all(
       urls.map((url) =>
         fetch(url, { headers: { Authorization: `Bearer ${token}` } }).then(
           (r) => r.json() as Promise<{ items: { reason: string; from: unknown; to: unknown }[] }>,
         ),
       ),
     );
+    // The two sources side by side, out of the box.
+    expect(sources).toMatchObject({
+      adopted: { amount: 23, publisher: 'SOHR' },
+      range: { min: 21, max: 23 },
+    });
     expect(report).toMatchObject({
       revision: 3,
       title: 'US airstrikes on 27 positions in Deir Ezzor',
