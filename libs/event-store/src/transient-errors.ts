@@ -35,3 +35,13 @@ const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
 ]);
+
+/**
+ * PostgreSQL refusing a value as data (SQLSTATE class 22: out of range, not a time, not UTF-8;
+ * 54000: too large for an index) can only be a value that came in with the request, since stored
+ * values were all accepted once: the client's to fix, and its statement wrote nothing.
+ */
+export function isRefusedValueError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (/^22[0-9A-Z]{3}$/.test(code) || code === '54000');
+}

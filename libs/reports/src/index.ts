@@ -19,6 +19,7 @@ export { RecordClaimsCommand } from './record-claims/record-claims.command';
 export { claimsCommandOf } from './record-claims/record-claims.controller';
 export { StatusChangeDto } from './shared/status-change.dto';
 export { RetractReportCommand } from './retract-report/retract-report.command';
+export { retractCommandOf } from './retract-report/retract-report.controller';
 export { RestoreReportCommand } from './restore-report/restore-report.command';
-export { revisionFacts } from './shared/report.dto';
+export { restoreCommandOf } from './restore-report/restore-report.controller';
 export { expectedRevisionOf, idempotencyOf } from './shared/write-context';

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
 
-import { isTransientDatabaseError } from '@tally/event-store';
+import { isRefusedValueError, isTransientDatabaseError } from '@tally/event-store';
 import { FieldError, ValidationFailed } from '@tally/http';
 
 /** RFC 9457 problem details. */
@@ -55,24 +55,14 @@ const BODY_PARSER_ERRORS: Readonly<Record<string, [number, string]>> = {
   'entity.verify.failed': [400, 'the body is not valid JSON'],
 };
 
-/**
- * PostgreSQL refusing a value as data (SQLSTATE class 22: out of range, not a time, not UTF-8;
- * 54000: too large for an index) can only be a value that came in with the request, since stored
- * values were all accepted once: the client's to fix. Routes validate first; this is the net under
- * them, so a value a route forgot to bound is a 400, never a 500, and its statement wrote nothing.
- */
-function isRefusedValue(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === 'string' && (/^22[0-9A-Z]{3}$/.test(code) || code === '54000');
-}
-
 export function problemFor(exception: unknown): Problem {
   // The database unreachable (refused, DNS, no route), restarting, too slow, or a lost race that
   // survived its retries: the server's trouble, not the client's; it may try again.
   if (isTransientDatabaseError(exception)) {
     return problem(503, 'database_unavailable', 'the database is not available; try again');
   }
-  if (isRefusedValue(exception)) {
+  // The net under the routes' validation: a value a route forgot to bound is a 400, never a 500.
+  if (isRefusedValueError(exception)) {
     return problem(400, 'invalid_value', 'a value in the request is out of the range it may take');
   }
   if (isCoded(exception)) {

@@ -1,5 +1,9 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { CommandReplayMismatchError, isTransientDatabaseError } from '@tally/event-store';
+import {
+  CommandReplayMismatchError,
+  isRefusedValueError,
+  isTransientDatabaseError,
+} from '@tally/event-store';
 import { ReportError } from '@tally/reports';
 import { LineRefused, ReadLine, checkLine, laneOf, readLine, reasonOf } from './import-lines';
 
@@ -155,9 +159,7 @@ function withoutNumber(error: LineRefused): string {
 /** What a line's own content is to blame for: the domain's refusal, a bad value, a reused id. */
 function isLineError(error: unknown): boolean {
   if (error instanceof ReportError) return true;
-  // A value PostgreSQL refuses (class 22, or a program limit): the line's, as over HTTP.
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (code.startsWith('22') || code === '54000')) return true;
+  if (isRefusedValueError(error)) return true; // the line's, as it is a request's over HTTP
   const status = (error as { getStatus?: () => number }).getStatus?.();
   if (status !== undefined) return status >= 400 && status < 500;
   return error instanceof CommandReplayMismatchError;

@@ -18,7 +18,8 @@ import {
   expectedRevisionOf,
   fileCommandOf,
   idempotencyOf,
-  revisionFacts,
+  restoreCommandOf,
+  retractCommandOf,
   reviseCommandOf,
   uuidFrom,
 } from '@tally/reports';
@@ -170,17 +171,9 @@ function messageOf(kind: ImportCommand, reportId: string, body: object, context:
     case 'claim':
       return new RecordClaimsCommand(reportId, claimsCommandOf(body as RecordClaimsDto), context);
     case 'retract':
-      return new RetractReportCommand(
-        reportId,
-        { type: 'RetractReport', ...revisionFacts(body as StatusChangeDto) },
-        context,
-      );
+      return new RetractReportCommand(reportId, retractCommandOf(body as StatusChangeDto), context);
     case 'restore':
-      return new RestoreReportCommand(
-        reportId,
-        { type: 'RestoreReport', ...revisionFacts(body as StatusChangeDto) },
-        context,
-      );
+      return new RestoreReportCommand(reportId, restoreCommandOf(body as StatusChangeDto), context);
   }
 }
 

@@ -32,10 +32,8 @@ export class GetSourcesHandler implements IQueryHandler<GetSourcesQuery> {
     }
     if (at.reportedAsOf !== undefined) {
       const state = await this.revisions.reportedAsOf(reportId, at.reportedAsOf, at.asOf);
-      const upTo = at.asOf
-        ? await this.revisions.revisionAt(reportId, { asOf: at.asOf })
-        : state.revision;
-      const book = await this.revisions.claimBook(reportId, upTo, at.reportedAsOf);
+      // Its revision is the newest reported by then (and recorded by asOf): the book's bound.
+      const book = await this.revisions.claimBook(reportId, state.revision, at.reportedAsOf);
       return { figures: state.figures, book };
     }
     const upTo = await this.revisions.revisionAt(reportId, at);

@@ -2,12 +2,20 @@ import { Body, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiController, WriteRoute } from '@tally/http';
 import type { Response } from 'express';
+import type { ReportCommand } from '../domain';
 import { revisionFacts } from '../shared/report.dto';
 import { RevisionResultResponse, answerWithRevision } from '../shared/revision.response';
 import { StatusChangeDto } from '../shared/status-change.dto';
 import { WriteRequest, commandContext } from '../shared/write-context';
 import type { WriteRequestInfo } from '../shared/write-context';
 import { RestoreReportCommand } from './restore-report.command';
+
+/** The domain command a restoration's body asks for. */
+export function restoreCommandOf(
+  body: StatusChangeDto,
+): Extract<ReportCommand, { type: 'RestoreReport' }> {
+  return { type: 'RestoreReport', ...revisionFacts(body) };
+}
 
 @ApiController('reports', 'reports/:id/restore')
 export class RestoreReportController {
@@ -29,11 +37,7 @@ export class RestoreReportController {
     @Res({ passthrough: true }) response: Response,
   ) {
     const outcome = await this.commands.execute(
-      new RestoreReportCommand(
-        id,
-        { type: 'RestoreReport', ...revisionFacts(body) },
-        commandContext(request, body),
-      ),
+      new RestoreReportCommand(id, restoreCommandOf(body), commandContext(request, body)),
     );
     return answerWithRevision(outcome, response);
   }

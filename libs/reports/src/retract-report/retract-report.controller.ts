@@ -2,12 +2,20 @@ import { Body, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiController, WriteRoute } from '@tally/http';
 import type { Response } from 'express';
+import type { ReportCommand } from '../domain';
 import { revisionFacts } from '../shared/report.dto';
 import { RevisionResultResponse, answerWithRevision } from '../shared/revision.response';
 import { StatusChangeDto } from '../shared/status-change.dto';
 import { WriteRequest, commandContext } from '../shared/write-context';
 import type { WriteRequestInfo } from '../shared/write-context';
 import { RetractReportCommand } from './retract-report.command';
+
+/** The domain command a retraction's body asks for. */
+export function retractCommandOf(
+  body: StatusChangeDto,
+): Extract<ReportCommand, { type: 'RetractReport' }> {
+  return { type: 'RetractReport', ...revisionFacts(body) };
+}
 
 @ApiController('reports', 'reports/:id/retract')
 export class RetractReportController {
@@ -26,11 +34,7 @@ export class RetractReportController {
     @Res({ passthrough: true }) response: Response,
   ) {
     const outcome = await this.commands.execute(
-      new RetractReportCommand(
-        id,
-        { type: 'RetractReport', ...revisionFacts(body) },
-        commandContext(request, body),
-      ),
+      new RetractReportCommand(id, retractCommandOf(body), commandContext(request, body)),
     );
     return answerWithRevision(outcome, response);
   }
