@@ -6,6 +6,8 @@ import { AppRole1764000000004 } from './1764000000004-app-role';
 import { LeanAppend1764000000005 } from './1764000000005-lean-append';
 import { GuardedEvents1764000000006 } from './1764000000006-guarded-events';
 import { Claims1764000000007 } from './1764000000007-claims';
+import { ReportedTime1764000000008 } from './1764000000008-reported-time';
+import { ReportedTotals1764000000009 } from './1764000000009-reported-totals';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs agree. */
 export const migrations = [
@@ -17,4 +19,6 @@ export const migrations = [
   LeanAppend1764000000005,
   GuardedEvents1764000000006,
   Claims1764000000007,
+  ReportedTime1764000000008,
+  ReportedTotals1764000000009,
 ];

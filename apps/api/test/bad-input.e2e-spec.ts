@@ -206,6 +206,7 @@ describe('hostile input, route by route', () => {
         `/reports/${id}/figures/killed/history?asOf=${asOf}`,
         `/reports/${id}?reportedAsOf=${asOf}`,
         `/reports/${id}/sources?reportedAsOf=${asOf}`,
+        `/stats/figures?measure=killed&reportedAsOf=${asOf}`,
       ]),
       `/reports/${id}?revision=-1`,
       `/reports/${id}?revision=99999999999`,

@@ -15,6 +15,8 @@ describe('migrations', () => {
     const dataSource = createDataSource(db.url, { poolSize: 2 });
     await dataSource.initialize();
     try {
+      await dataSource.undoLastMigration({ transaction: 'each' }); // the reported totals
+      await dataSource.undoLastMigration({ transaction: 'each' }); // the reported time
       await dataSource.undoLastMigration({ transaction: 'each' }); // the claims
       await dataSource.undoLastMigration({ transaction: 'each' }); // the guarded events
       await dataSource.undoLastMigration({ transaction: 'each' }); // the lean append
@@ -36,6 +38,8 @@ describe('migrations', () => {
         'LeanAppend1764000000005',
         'GuardedEvents1764000000006',
         'Claims1764000000007',
+        'ReportedTime1764000000008',
+        'ReportedTotals1764000000009',
       ]);
       await store.append('s-b', 3, [{ type: 'Counted', data: { n: 4 } }]);
       expect(await store.verifyStream('s-b')).toMatchObject({ valid: true, version: 4 });

@@ -126,8 +126,12 @@ describe('projections: rebuilds, status and totals as of any time', () => {
     report_current: `state = state || '{"title": "forged"}'`,
     report_revisions: `reason = 'forged'`,
     report_figure_changes: `to_amount = '999'`,
+    report_reported_fields: `value = '"forged"'`,
+    report_reported_heads: `reported_at = reported_at - interval '1 day'`,
     stats_reports: `state = '{}'`,
     stats_figure_periods: `max = max + 1000`,
+    stats_reported_items: `item = item || '{"figures": {}}'`,
+    stats_reported_periods: `max = max + 1000`,
   };
 
   /**

@@ -9,7 +9,12 @@ import { RecordedEvent } from './event-store.types';
  * (stream_id, stream_version): when the append inserts nothing, it writes nothing.
  */
 export interface ProjectionStatement {
-  readonly text: string;
+  /**
+   * The statement, or several that run as parts of one (they share `values`, and each sees the
+   * tables as they were before the append, not the others' writes: they must not touch the same
+   * rows).
+   */
+  readonly text: string | readonly string[];
   readonly values: readonly unknown[];
 }
 
@@ -93,10 +98,11 @@ export function appendStatement(projections: readonly ProjectionStatement[] = []
   name: string;
   text: string;
 } {
-  const key = projections.map((p) => p.text).join('\0');
+  const texts = projections.flatMap((p) => partsOf(p));
+  const key = texts.join('\0');
   let statement = composed.get(key);
   if (!statement) {
-    const parts = projections.map((p, i) => `, inline_${i} AS (${p.text})`).join('');
+    const parts = texts.map((text, i) => `, inline_${i} AS (${text})`).join('');
     const text = `${APPEND_EVENT}${parts}${APPEND_RESULT}`;
     statement = { name: `tally_append_${statementId(text)}`, text };
     if (composed.size >= MAX_COMPOSED) composed.clear();
@@ -120,8 +126,13 @@ export async function runProjectionStatement(
   build: (firstParameter: number) => ProjectionStatement,
 ): Promise<void> {
   const statement = build(2);
+  const parts = partsOf(statement);
   const text = `WITH appended AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS a(${APPENDED_COLUMNS}))
-    ${statement.text}`;
+    ${parts
+      .slice(0, -1)
+      .map((part, i) => `, part_${i} AS (${part})`)
+      .join('')}
+    ${parts[parts.length - 1]}`;
   const appended = events.map((e) => ({
     stream_id: e.streamId,
     stream_version: e.streamVersion,
@@ -133,6 +144,10 @@ export async function runProjectionStatement(
     text,
     values: [JSON.stringify(appended), ...statement.values],
   });
+}
+
+function partsOf(statement: ProjectionStatement): readonly string[] {
+  return typeof statement.text === 'string' ? [statement.text] : statement.text;
 }
 
 function statementId(text: string): string {

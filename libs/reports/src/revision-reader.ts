@@ -1,13 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import {
-  Amount,
-  DETAIL_FIELDS,
   Change,
   ClaimBook,
   EMPTY_BOOK,
   entered,
-  parseFigureKey,
   publisherOf,
   ReportNotFound,
   ReportState,
@@ -17,6 +14,7 @@ import {
   Source,
 } from './domain';
 import { REPORTS_POOL } from './report-state-cache';
+import { reportedState } from './reported-state';
 
 /** Who recorded a revision, when, why, on what source, and what its kind was. */
 export interface RevisionFacts {
@@ -79,8 +77,6 @@ export interface ReportAt {
   /** What the sources had said by this time (reported time), as recorded now or at `asOf`. */
   readonly reportedAsOf?: Date;
 }
-
-const MAX_REVISION = 2_147_483_647;
 
 /** Reads the revision log: each revision and the state after it. */
 @Injectable()
@@ -186,75 +182,13 @@ export class RevisionReader {
    * Read from the revision log and the claims read model, not folded.
    */
   async reportedAsOf(reportId: string, reported: Date, asOf?: Date): Promise<ReportState> {
-    const upTo = asOf ? await this.revisionAt(reportId, { asOf }) : MAX_REVISION;
-    // The filing's state, the newest revision taken into account, and each field and source as
-    // the revisions reported by then last set them.
-    const { rows } = await this.pool.query<{
-      filed: ReportState;
-      newest: number | null;
-      updated_at: Date | null;
-      fields: Record<string, unknown> | null;
-      sources: Source[] | null;
-    }>(
-      `WITH s AS (SELECT revision, reported_at, recorded_at, changes FROM report_revisions
-                   WHERE report_id = $1 AND revision <= $2 AND reported_at <= $3)
-       SELECT (SELECT state FROM report_revisions WHERE report_id = $1 AND revision = 1) AS filed,
-              (SELECT max(revision) FROM s) AS newest,
-              (SELECT max(recorded_at) FROM s) AS updated_at,
-              (SELECT jsonb_object_agg(path, value) FROM (
-                 SELECT DISTINCT ON (c->>'path') c->>'path' AS path, c->'to' AS value
-                   FROM s, jsonb_array_elements(s.changes) c
-                  WHERE c->>'path' = ANY($4)
-                  ORDER BY c->>'path', s.reported_at DESC, s.revision DESC) f) AS fields,
-              (SELECT jsonb_agg(source ORDER BY first) FROM (
-                 SELECT c->'to' AS source, min(s.revision) AS first
-                   FROM s, jsonb_array_elements(s.changes) c
-                  WHERE c->>'path' LIKE 'sources.%' AND c->'to' <> 'null'
-                  GROUP BY c->'to') cited) AS sources`,
-      [reportId, upTo, reported, DETAIL_FIELDS],
+    const upTo = asOf ? await this.revisionAt(reportId, { asOf }) : undefined;
+    const state = await reportedState(this.pool, reportId, reported, upTo);
+    if (state) return state;
+    throw await this.missing(
+      reportId,
+      `no revision of report ${reportId} was reported by ${reported.toISOString()}`,
     );
-    const found = rows[0];
-    if (!found?.filed || found.newest === null) {
-      throw await this.missing(
-        reportId,
-        `no revision of report ${reportId} was reported by ${reported.toISOString()}`,
-      );
-    }
-    const { rows: figures } = await this.pool.query<{
-      figure_key: string;
-      revision: number;
-      amount: Amount;
-      publisher: string;
-      reported_at: Date;
-    }>(
-      `WITH s AS (SELECT revision, reported_at, kind FROM report_revisions
-                   WHERE report_id = $1 AND revision <= $2 AND reported_at <= $3),
-            c AS (SELECT f.figure_key, f.revision, f.amount, f.publisher, s.reported_at, s.kind
-                    FROM report_figure_changes f JOIN s ON s.revision = f.revision
-                   WHERE f.report_id = $1),
-            cut AS (SELECT figure_key, max(revision) AS removed FROM c
-                     WHERE amount IS NULL GROUP BY figure_key)
-       SELECT DISTINCT ON (c.figure_key) c.figure_key, c.revision, c.amount, c.publisher,
-              c.reported_at
-         FROM c LEFT JOIN cut ON cut.figure_key = c.figure_key
-        WHERE c.amount IS NOT NULL AND c.kind <> 'claim' AND c.revision > coalesce(cut.removed, 0)
-        ORDER BY c.figure_key, c.reported_at DESC, c.revision DESC`,
-      [reportId, upTo, reported],
-    );
-    return {
-      ...found.filed,
-      ...(found.fields as Partial<ReportState>),
-      revision: found.newest,
-      sources: found.sources ?? [],
-      updatedAt: found.updated_at!.toISOString(),
-      figures: figures.map((row) => ({
-        ...parseFigureKey(row.figure_key),
-        amount: row.amount,
-        publisher: row.publisher,
-        reportedAt: row.reported_at.toISOString(),
-        revision: row.revision,
-      })),
-    };
   }
 
   /** The state as the system had recorded it at `asOf`. */

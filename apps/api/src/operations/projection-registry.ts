@@ -88,8 +88,9 @@ export async function rebuildByName(
 }
 
 /**
- * Read models written before a change of the report state's shape (claims) hold states without
- * it: every projection is rebuilt from the events, once, before the server serves. Another
+ * Read models written before a change of the report state's shape (claims), or totals kept
+ * before the reported axis (no sweep), hold rows without it: every projection is rebuilt from the
+ * events, once, before the server serves. Another
  * process already rebuilding is waited for.
  */
 export async function rebuildOutdatedReadModels(pool: Pool): Promise<boolean> {
@@ -99,8 +100,8 @@ export async function rebuildOutdatedReadModels(pool: Pool): Promise<boolean> {
     const { rows } = await pool.query<{ outdated: boolean }>(
       `SELECT EXISTS (SELECT 1 FROM (SELECT state FROM report_current LIMIT 1) r
                        WHERE NOT r.state ? 'publishers')
-           OR EXISTS (SELECT 1 FROM (SELECT state FROM stats_reports LIMIT 1) s
-                       WHERE NOT s.state ? 'publishers') AS outdated`,
+           OR EXISTS (SELECT 1 FROM (SELECT state, reported FROM stats_reports LIMIT 1) s
+                       WHERE NOT s.state ? 'publishers' OR s.reported IS NULL) AS outdated`,
     );
     return rows[0].outdated;
   };

@@ -24,6 +24,15 @@ export class FigureStatsParams {
   @IsOptional()
   @IsZonedTime()
   asOf?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "Totals as the reports' sources had them at this time (reported time): each report as " +
+      '`GET /reports/{id}?reportedAsOf=` shows it, as recorded at `asOf` (default now).',
+  })
+  @IsOptional()
+  @IsZonedTime()
+  reportedAsOf?: string;
 }
 
 class TotalsResponse {
@@ -52,6 +61,9 @@ export class FigureStatsResponse {
   @ApiProperty({ format: 'date-time' })
   asOf!: string;
 
+  @ApiPropertyOptional({ format: 'date-time', description: 'Present when asked for.' })
+  reportedAsOf?: string;
+
   @ApiProperty()
   reports!: number;
 
@@ -78,6 +90,10 @@ export class FigureStatsController {
   })
   stats(@Query() params: FigureStatsParams) {
     const asOf = params.asOf === undefined ? new Date() : new Date(params.asOf);
-    return this.queries.execute(new FigureStatsQuery(params.measure, asOf, params.location));
+    const reportedAsOf =
+      params.reportedAsOf === undefined ? undefined : new Date(params.reportedAsOf);
+    return this.queries.execute(
+      new FigureStatsQuery(params.measure, asOf, params.location, reportedAsOf),
+    );
   }
 }

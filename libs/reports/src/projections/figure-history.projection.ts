@@ -93,6 +93,7 @@ export class FigureHistoryProjection implements Projection {
             r.publisher,
             r.adopted,
             r.late,
+            r.reported_at,
           ]),
         );
       },
@@ -109,10 +110,12 @@ export class FigureHistoryProjection implements Projection {
     return {
       text: `INSERT INTO report_figure_changes (${COLUMNS.join(', ')})
              SELECT r.report_id, r.figure_key, r.revision, coalesce(r.from_amount, 'null'),
-                    coalesce(r.to_amount, 'null'), r.amount, r.publisher, r.adopted, r.late
+                    coalesce(r.to_amount, 'null'), r.amount, r.publisher, r.adopted, r.late,
+                    r.reported_at
                FROM jsonb_to_recordset($${first}::jsonb) AS r(stream_id text, report_id uuid,
                     figure_key text, revision integer, from_amount jsonb, to_amount jsonb,
-                    amount jsonb, publisher text, adopted boolean, late boolean)
+                    amount jsonb, publisher text, adopted boolean, late boolean,
+                    reported_at timestamptz)
                JOIN appended a ON a.stream_id = r.stream_id AND a.stream_version = r.revision`,
       values: [JSON.stringify(changedFigures(batch, amounts))],
     };
@@ -159,6 +162,8 @@ interface Batch {
   readonly changes: {
     streamId: string;
     stamp: RevisionStamp;
+    /** When its source said it: every claim's time, and a removal's. */
+    reportedAt: string;
     figures: KeyEvent[];
   }[];
 }
@@ -167,7 +172,12 @@ function changesOf(events: readonly PendingEvent[], view = asReportEvent): Batch
   return {
     changes: events.map((recorded) => {
       const { event, stamp } = view(recorded);
-      return { streamId: recorded.streamId, stamp, figures: keyEvents(event, stamp) };
+      return {
+        streamId: recorded.streamId,
+        stamp,
+        reportedAt: event.data.reportedAt ?? stamp.recordedAt,
+        figures: keyEvents(event, stamp),
+      };
     }),
   };
 }
@@ -198,8 +208,9 @@ function changedFigures({ changes }: Batch, amounts: Map<string, Amount | null>)
     report_id: string;
     figure_key: string;
     revision: number;
+    reported_at: string;
   })[] = [];
-  for (const { streamId, stamp, figures } of changes) {
+  for (const { streamId, stamp, reportedAt, figures } of changes) {
     for (const { key, claim } of figures) {
       const slot = slotOf(stamp.reportId, key);
       const from = amounts.get(slot) ?? null;
@@ -216,6 +227,7 @@ function changedFigures({ changes }: Batch, amounts: Map<string, Amount | null>)
         publisher: claim?.publisher ?? null,
         adopted: claim?.adopted ?? false,
         late: claim?.late ?? false,
+        reported_at: reportedAt,
       });
     }
   }
@@ -233,6 +245,7 @@ const COLUMNS = [
   'publisher',
   'adopted',
   'late',
+  'reported_at',
 ] as const;
 
 function slotOf(reportId: string, key: string): string {
