@@ -1,4 +1,5 @@
 import { CommandBus } from '@nestjs/cqrs';
+import { ReportCommand, ReportCommandRunner } from '@tally/reports';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importLines } from '../src/import/import-file';
@@ -13,22 +14,25 @@ const DEIR_EZZOR = importedReportId('deir-ezzor-2026-11-20');
 /** The import runs the same command handlers as the API: same checks, same events, same chain. */
 describe('importing JSON Lines', () => {
   const t = useTestApp();
-  const bus = () => t.app.get(CommandBus);
+  const importer = () => ({
+    bus: t.app.get(CommandBus),
+    runner: t.app.get(ReportCommandRunner),
+  });
   const get = async (path: string) => (await t.as('reader').get(path).expect(200)).body;
 
   it('checks a file without recording anything on a dry run', async () => {
-    const summary = await importLines(bus(), sample(), { actor: 'archive', dryRun: true });
+    const summary = await importLines(importer(), sample(), { actor: 'archive', dryRun: true });
     expect(summary).toMatchObject({ lines: 6, recorded: 0, failed: 0 });
     expect(await storedEvents(t.db)).toEqual([]);
   });
 
   it('records an import killed half-way and run again exactly once per line', async () => {
     const lines = sample();
-    const half = await importLines(bus(), lines.slice(0, 3), { actor: 'archive' });
+    const half = await importLines(importer(), lines.slice(0, 3), { actor: 'archive' });
     expect(half).toMatchObject({ lines: 3, recorded: 3, unchanged: 0, failed: 0 });
-    const whole = await importLines(bus(), lines, { actor: 'archive' });
+    const whole = await importLines(importer(), lines, { actor: 'archive' });
     expect(whole).toMatchObject({ lines: 6, recorded: 3, unchanged: 3, failed: 0 });
-    const again = await importLines(bus(), lines, { actor: 'archive' });
+    const again = await importLines(importer(), lines, { actor: 'archive' });
     expect(again).toMatchObject({ lines: 6, recorded: 0, unchanged: 6, failed: 0 });
     const events = await storedEvents(t.db);
     expect(events).toHaveLength(6);
@@ -69,7 +73,7 @@ describe('importing JSON Lines', () => {
       '{"line":"dz-1","report":"deir-ezzor-2026-11-20","command":"file","title":"another content under a used id"}',
       '{"line":"bad-8","report":"r1","command":"update","reason":"more found","figures":[{"measure":"killed","value":5}]}',
     ];
-    const summary = await importLines(bus(), lines, { actor: 'archive' });
+    const summary = await importLines(importer(), lines, { actor: 'archive' });
     expect(summary).toMatchObject({ lines: 8, recorded: 2, failed: 6 });
     expect(summary.failures.map((f) => f.line)).toEqual([2, 3, 4, 5, 6, 7]);
     expect(summary.failures[0].reason).toMatch(/^not JSON/);
@@ -80,10 +84,58 @@ describe('importing JSON Lines', () => {
     expect((await storedEvents(t.db)).length).toBe(before + 2);
   });
 
+  it('records a line id given twice in one file once: again it is unchanged, changed it fails', async () => {
+    const before = (await storedEvents(t.db)).length;
+    const filed =
+      '{"line":"twice-1","report":"r3","command":"file","title":"Strike on Hajin","figures":[{"measure":"killed","value":3}]}';
+    const updated =
+      '{"line":"twice-2","report":"r3","command":"update","reason":"more found","figures":[{"measure":"killed","value":5}]}';
+    const summary = await importLines(
+      importer(),
+      [
+        filed,
+        filed,
+        '{"line":"twice-1","report":"r3","command":"file","title":"Strike on Hajin, again"}',
+        updated,
+        updated,
+      ],
+      { actor: 'archive', lanes: 1 },
+    );
+    expect(summary).toMatchObject({ lines: 5, recorded: 2, unchanged: 2, failed: 1 });
+    expect(summary.failures).toEqual([
+      { line: 3, reason: expect.stringMatching(/imported before with another content/) },
+    ]);
+    expect((await storedEvents(t.db)).length).toBe(before + 2);
+  });
+
+  it('answers a command whose key was found unused and then used as the first time', async () => {
+    const runner = t.app.get(ReportCommandRunner);
+    const reportId = importedReportId('r4');
+    const command: ReportCommand = {
+      type: 'FileReport',
+      title: 'Strike on al-Bukamal',
+      reason: null,
+      reportedAt: null,
+      source: null,
+    };
+    const context = (unseen: boolean) => ({
+      actor: 'archive',
+      idempotency: { key: 'import:race-1', fingerprint: 'f', unseen },
+    });
+    const first = await runner.run(reportId, command, context(true));
+    expect(first).toMatchObject({ recorded: true, revision: 1 });
+    // Taken for unused although it was: the decision fails (the report exists), the answer is
+    // the first one, and nothing is recorded again.
+    const again = await runner.run(reportId, command, context(true));
+    expect(again).toMatchObject({ recorded: true, revision: 1, replayed: true });
+    const events = await storedEvents(t.db);
+    expect(events.filter((e) => e.stream_id.endsWith(reportId))).toHaveLength(1);
+  });
+
   it('stops at the first failing line with --strict', async () => {
     const before = (await storedEvents(t.db)).length;
     const summary = await importLines(
-      bus(),
+      importer(),
       [
         '{"line":"strict-1","report":"r2","command":"file","title":"Shelling of Jisr al-Shughur"}',
         '{"line":"strict-2","report":"r2","command":"update","reason":"r","figures":[{"measure":"Killed","value":1}]}',

@@ -15,6 +15,18 @@ export async function findCommand(
   return rows[0] ?? null;
 }
 
+/** Which of these command ids were seen: one read for a batch of them. */
+export async function seenCommands(
+  db: Queryable,
+  commandIds: readonly string[],
+): Promise<Set<string>> {
+  const { rows } = await db.query<{ command_id: string }>(
+    'SELECT command_id FROM commands WHERE command_id = ANY($1::text[])',
+    [commandIds],
+  );
+  return new Set(rows.map((row) => row.command_id));
+}
+
 /**
  * Keeps a command that appended nothing as the empty range after `version`; the command as kept
  * comes back (this one, or the one with its id kept first).

@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { AppendAnnouncer } from './append-announcer';
 import { AppendRefused, appendOnce } from './append';
-import { findCommand, keepUnchangedCommand } from './commands';
+import { findCommand, keepUnchangedCommand, seenCommands } from './commands';
 import {
   AFTER_CHECKPOINT,
   COMMITTED_BEFORE_ALL_RUNNING,
@@ -138,6 +138,11 @@ export class PostgresEventStore {
   /** What an idempotent command id appended, or null when it was never seen. */
   findCommand(commandId: string): Promise<RecordedCommand | null> {
     return findCommand(this.pool, commandId);
+  }
+
+  /** Which of these idempotent command ids were seen. */
+  seenCommands(commandIds: readonly string[]): Promise<Set<string>> {
+    return seenCommands(this.pool, commandIds);
   }
 
   /**

@@ -30,8 +30,16 @@ export interface CommandContext {
   readonly correlationId?: string;
   /** Only this revision may be current when the command applies (`If-Match`). */
   readonly expectedRevision?: number;
-  /** An `Idempotency-Key` and a fingerprint of the request it came with. */
-  readonly idempotency?: { readonly key: string; readonly fingerprint: string };
+  /**
+   * An `Idempotency-Key` and a fingerprint of the request it came with; `unseen` when the caller
+   * found just before that no command holds the key (a batch of them read at once): it is not
+   * looked up again, and the append still refuses a repeat.
+   */
+  readonly idempotency?: {
+    readonly key: string;
+    readonly fingerprint: string;
+    readonly unseen?: boolean;
+  };
 }
 
 export interface RevisionOutcome {
@@ -66,13 +74,34 @@ export class ReportCommandRunner {
     command: ReportCommand,
     context: CommandContext,
   ): Promise<RevisionOutcome> {
-    const streamId = reportStreamId(reportId);
     const commandId = context.idempotency && commandIdOf(context.actor, context.idempotency.key);
-    if (commandId) {
+    const unseen = context.idempotency?.unseen === true;
+    if (commandId && !unseen) {
       const earlier = await this.store.events.findCommand(commandId);
       if (earlier)
         return { ...(await this.replay(reportId, commandId, context, earlier)), replayed: true };
     }
+    try {
+      return await this.decideAndAppend(reportId, command, context, commandId);
+    } catch (error) {
+      // A key found unused a moment before may have been used since (by another writer, or by
+      // a line before this one): then this is its answer.
+      const earlier = commandId && unseen && (await this.store.events.findCommand(commandId));
+      if (earlier) {
+        return { ...(await this.replay(reportId, commandId, context, earlier)), replayed: true };
+      }
+      throw error;
+    }
+  }
+
+  /** Load, decide, append: again on a lost race or (without an expected revision) a conflict. */
+  private async decideAndAppend(
+    reportId: string,
+    command: ReportCommand,
+    context: CommandContext,
+    commandId: string | undefined,
+  ): Promise<RevisionOutcome> {
+    const streamId = reportStreamId(reportId);
     let fresh = false;
     let lostRaces = 0;
     for (let attempt = 1; ; attempt++) {
@@ -171,6 +200,13 @@ export class ReportCommandRunner {
         await new Promise((resolve) => setTimeout(resolve, randomInt(1, 5 + attempt)));
       }
     }
+  }
+
+  /** Which of these idempotency keys the actor's commands have used. */
+  async usedKeys(actor: string, keys: readonly string[]): Promise<Set<string>> {
+    const ids = new Map(keys.map((key) => [commandIdOf(actor, key), key]));
+    const seen = await this.store.events.seenCommands([...ids.keys()]);
+    return new Set([...seen].map((id) => ids.get(id)!));
   }
 
   /** The first response to a repeated idempotent command, read from what it kept. */

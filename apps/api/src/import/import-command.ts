@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
+import { ReportCommandRunner } from '@tally/reports';
 import { SingleBar } from 'cli-progress';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -58,7 +59,8 @@ export async function runImport(
   try {
     bar?.start(total, 0);
     const lines = createInterface({ input: createReadStream(args.file), crlfDelay: Infinity });
-    const summary = await importLines(app.get(CommandBus), lines, {
+    const importer = { bus: app.get(CommandBus), runner: app.get(ReportCommandRunner) };
+    const summary = await importLines(importer, lines, {
       actor: args.actor,
       strict: args.strict,
       dryRun: args.dryRun,

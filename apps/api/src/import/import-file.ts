@@ -4,8 +4,16 @@ import {
   isRefusedValueError,
   isTransientDatabaseError,
 } from '@tally/event-store';
-import { ReportError } from '@tally/reports';
-import { LineRefused, ReadLine, checkLine, laneOf, readLine, reasonOf } from './import-lines';
+import { ReportCommandRunner, ReportError } from '@tally/reports';
+import {
+  LineRefused,
+  ReadLine,
+  checkLine,
+  importKeyOf,
+  laneOf,
+  readLine,
+  reasonOf,
+} from './import-lines';
 
 export interface ImportOptions {
   /** The actor every event of the import records. */
@@ -18,6 +26,16 @@ export interface ImportOptions {
   readonly lanes?: number;
   readonly onProgress?: (done: number) => void;
 }
+
+/** What an import sends its lines through: the command bus, and the runner behind it. */
+export interface Importer {
+  readonly bus: CommandBus;
+  /** Finds which of a batch of lines' idempotency keys were used. */
+  readonly runner: Pick<ReportCommandRunner, 'usedKeys'>;
+}
+
+/** How many lines' keys are looked up at once. */
+const LOOKUP_BATCH = 256;
 
 export interface ImportSummary {
   readonly lines: number;
@@ -40,7 +58,7 @@ export interface ImportSummary {
  * side by side, with a bounded number of lines read ahead.
  */
 export async function importLines(
-  bus: CommandBus,
+  { bus, runner }: Importer,
   texts: Iterable<string> | AsyncIterable<string>,
   options: ImportOptions,
 ): Promise<ImportSummary> {
@@ -57,11 +75,11 @@ export async function importLines(
   };
 
   /** One line through: its body checked, then (unless a dry run) its command run. */
-  const run = async (read: ReadLine) => {
+  const run = async ({ read, unseen }: Queued) => {
     try {
       const line = await checkLine(read);
       if (!options.dryRun) {
-        const outcome = await line.send(bus, options.actor);
+        const outcome = await line.send(bus, options.actor, unseen);
         if (outcome.recorded && !outcome.replayed) recorded++;
         else unchanged++;
       }
@@ -77,27 +95,48 @@ export async function importLines(
     { length: options.strict ? 1 : Math.max(1, options.lanes ?? 8) },
     () => new Lane(run),
   );
+  // Lines are read a batch at a time, so that one statement finds which of their keys an
+  // earlier import used, instead of a lookup per line; a key given earlier in this file is not
+  // taken for unused.
+  const batch: ReadLine[] = [];
+  const given = new Set<string>();
+  const dispatch = async () => {
+    const reads = batch.splice(0);
+    const used =
+      !options.dryRun && reads.length > 0
+        ? await runner.usedKeys(
+            options.actor,
+            reads.map((read) => importKeyOf(read.id)),
+          )
+        : null;
+    for (const read of reads) {
+      if (stopped || lanes.some((lane) => lane.failure)) return;
+      const key = importKeyOf(read.id);
+      const unseen = used !== null && !used.has(key) && !given.has(key);
+      given.add(key);
+      const lane = lanes[laneOf(read.report, lanes.length)];
+      await lane.push({ read, unseen });
+      // Strict: each line has run before the next goes, so the first failure stops it there.
+      if (options.strict) await lane.drain();
+    }
+  };
   let number = 0;
   for await (const text of texts) {
     number++;
-    if (stopped) break;
+    if (stopped || lanes.some((lane) => lane.failure)) break;
     if (text.trim() === '') continue;
     lines++;
-    let read: ReadLine;
     try {
-      read = readLine(text, number);
+      batch.push(readLine(text, number));
     } catch (error) {
       if (!(error instanceof LineRefused)) throw error;
       fail(number, withoutNumber(error));
       progress();
       continue;
     }
-    const lane = lanes[laneOf(read.report, lanes.length)];
-    await lane.push(read);
-    // Strict: each line has run before the next is read, so the first failure stops it there.
-    if (options.strict) await lane.drain();
-    if (lanes.some((lane) => lane.failure)) break;
+    if (batch.length >= LOOKUP_BATCH) await dispatch();
   }
+  await dispatch();
   await Promise.all(lanes.map((lane) => lane.drain()));
   const broken = lanes.find((lane) => lane.failure);
   if (broken) throw broken.failure;
@@ -108,17 +147,23 @@ export async function importLines(
 /** How many lines a lane holds before the reader waits for it. */
 const LANE_DEPTH = 64;
 
+/** A line waiting in its lane, and whether its key was found unused when it was read. */
+interface Queued {
+  readonly read: ReadLine;
+  readonly unseen: boolean;
+}
+
 /** One lane: its lines run one after another, in the order pushed. */
 class Lane {
-  private readonly queue: ReadLine[] = [];
+  private readonly queue: Queued[] = [];
   private running: Promise<void> | null = null;
   private room: (() => void) | null = null;
   failure: unknown = null;
 
-  constructor(private readonly run: (line: ReadLine) => Promise<void>) {}
+  constructor(private readonly run: (line: Queued) => Promise<void>) {}
 
   /** Adds a line; waits while the lane is full. */
-  async push(line: ReadLine): Promise<void> {
+  async push(line: Queued): Promise<void> {
     this.queue.push(line);
     this.running ??= this.work();
     if (this.queue.length >= LANE_DEPTH) {

@@ -58,7 +58,13 @@ export interface ImportLine {
   readonly id: string;
   readonly report: string;
   readonly command: ImportCommand;
-  readonly send: (bus: CommandBus, actor: string) => Promise<RevisionOutcome>;
+  /** Sends its command; `unseen` when its idempotency key was just found unused. */
+  readonly send: (bus: CommandBus, actor: string, unseen?: boolean) => Promise<RevisionOutcome>;
+}
+
+/** The idempotency key of a line id. */
+export function importKeyOf(line: string): string {
+  return `import:${line}`;
 }
 
 /** A line that cannot be imported, and why. */
@@ -141,8 +147,11 @@ export async function checkLine(read: ReadLine): Promise<ImportLine> {
     id: line,
     report,
     command: kind,
-    send: (bus, actor) => {
-      const idempotency = idempotencyOf(`import:${line}`, `import ${kind} ${report}`, raw);
+    send: (bus, actor, unseen) => {
+      const idempotency = {
+        ...idempotencyOf(importKeyOf(line), `import ${kind} ${report}`, raw)!,
+        ...(unseen && { unseen }),
+      };
       const context = {
         actor,
         correlationId: `import:${line}`,
