@@ -170,7 +170,8 @@ const server = spawn(process.execPath, [`${dist}apps/api/src/main.js`], {
   },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
-const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+// Idle sockets close before the server's keep-alive timeout (5 s) would close them under a request.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 32, timeout: 4_000 });
 function call(method, path, body) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);

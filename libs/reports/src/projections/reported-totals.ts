@@ -26,10 +26,8 @@ interface Candidate extends Bounds {
 
 /**
  * A report on the reported axis after the items up to `until` (in reported order, then revision):
- * its location and status, and by measure the claims still weighed (those after the measure's
- * last removal), the last of which is its figure. Kept between batches with each measure's last
- * claim alone: an item recorded later and reported no earlier can only add a claim or remove the
- * figure; one reported earlier has the report's items swept again.
+ * its location and status, and by measure the claims that may still be its figure (each of a
+ * later revision than the next, the last of them the figure: a removal ends a tail of them).
  */
 export interface ReportedSweep {
   readonly until: { readonly reportedAt: string; readonly revision: number } | null;
@@ -89,18 +87,22 @@ export function sweepReported(
       cut.set(measure, Math.max(cut.get(measure) ?? 0, item.revision));
     }
     for (const [measure, bounds] of Object.entries(item.figures)) {
+      // A claim before it in reported order and of an earlier revision can never be the figure
+      // again: whatever removal leaves it standing leaves this one too, and this one is later.
       const list = weighed.get(measure) ?? [];
+      while (list.length > 0 && list[list.length - 1].revision < item.revision) list.pop();
       list.push({ revision: item.revision, ...bounds });
       weighed.set(measure, list);
     }
     const next = sorted[i + 1];
     if (next && Date.parse(next.reportedAt) === Date.parse(item.reportedAt)) continue;
-    // The last item reported at this time: the report as its sources had it from then.
+    // The last item reported at this time: the report as its sources had it from then. Each
+    // list runs from the latest revision to the earliest: those a removal ends are at its end.
     const periods: Omit<ReportedPeriod, 'from' | 'to'>[] = [];
     for (const [measure, list] of weighed) {
-      const live = list.filter((c) => c.revision > (cut.get(measure) ?? 0));
-      weighed.set(measure, live);
-      const figure = live[live.length - 1];
+      const removed = cut.get(measure) ?? 0;
+      while (list.length > 0 && list[list.length - 1].revision <= removed) list.pop();
+      const figure = list[list.length - 1];
       if (figure && status !== 'retracted') {
         periods.push({ measure, location, min: figure.min, max: figure.max });
       }
@@ -116,9 +118,7 @@ export function sweepReported(
       until: last ? { reportedAt: last.reportedAt, revision: last.revision } : start.until,
       location,
       status,
-      weighed: Object.fromEntries(
-        [...weighed].filter(([, list]) => list.length > 0).map(([m, list]) => [m, list.slice(-1)]),
-      ),
+      weighed: Object.fromEntries([...weighed].filter(([, list]) => list.length > 0)),
       cut: Object.fromEntries(cut),
     },
   };
@@ -155,7 +155,7 @@ export function recordedPeriods(
   stored?: { items: readonly ReportedItem[]; current: readonly RecordedPeriod[] },
 ): ReportedChanges {
   const closed: RecordedPeriod[] = [];
-  const opened: RecordedPeriod[] = [];
+  const batch: Opened = { opened: [], fresh: new Set(), dropped: new Set() };
   const items = [...(stored?.items ?? [])];
   let sweep = start;
   let current: RecordedPeriod[] = stored ? [...stored.current] : openPeriods(start);
@@ -166,9 +166,9 @@ export function recordedPeriods(
     if (continuesSweep(sweep, [item])) {
       const at = Date.parse(item.reportedAt);
       const { periods, sweep: next } = sweepReported(sweep, [item]);
-      const open = current.filter((p) => p.to === null || Date.parse(p.from) >= at);
-      const held = current.filter((p) => !open.includes(p)).map(plain);
-      const shortened = open
+      const open = new Set(current.filter((p) => p.to === null || Date.parse(p.from) >= at));
+      const held = current.filter((p) => !open.has(p)).map(plain);
+      const shortened = [...open]
         .filter((p) => Date.parse(p.from) < at)
         .map((p) => ({ ...plain(p), to: item.reportedAt }));
       after = [...held, ...shortened, ...periods];
@@ -177,9 +177,9 @@ export function recordedPeriods(
       if (!whole) throw new Error('a report swept again needs its stored items and periods');
       ({ periods: after, sweep } = sweepReported(sweepStart(filed), items));
     }
-    current = compared(current, after, recordedAt, closed, opened);
+    current = compared(current, after, recordedAt, closed, batch);
   }
-  return { closed, opened, sweep };
+  return { closed, opened: batch.opened.filter((p) => !batch.dropped.has(p)), sweep };
 }
 
 /** The periods the sweep holds open (from its last reported time on), as recorded. */
@@ -232,27 +232,35 @@ function compared(
   after: readonly ReportedPeriod[],
   recordedAt: string,
   closed: RecordedPeriod[],
-  opened: RecordedPeriod[],
+  batch: Opened,
 ): RecordedPeriod[] {
   const kept = new Map(after.map((p) => [identity(p), p]));
   const now: RecordedPeriod[] = [];
   for (const period of before) {
     if (kept.delete(identity(period))) {
       now.push(period);
-    } else if (!opened.includes(period)) {
+    } else if (!batch.fresh.has(period)) {
       closed.push({ ...period, recordedTo: recordedAt });
     } else if (Date.parse(period.recordedFrom) >= Date.parse(recordedAt)) {
-      opened.splice(opened.indexOf(period), 1);
+      batch.dropped.add(period);
     } else {
       period.recordedTo = recordedAt;
     }
   }
   for (const period of kept.values()) {
     const fresh = { ...period, recordedFrom: recordedAt, recordedTo: null };
-    opened.push(fresh);
+    batch.opened.push(fresh);
+    batch.fresh.add(fresh);
     now.push(fresh);
   }
   return now;
+}
+
+/** The periods a batch opened, in order; those it opened and closed at once are dropped. */
+interface Opened {
+  readonly opened: RecordedPeriod[];
+  readonly fresh: Set<RecordedPeriod>;
+  readonly dropped: Set<RecordedPeriod>;
 }
 
 /** An amount's bounds. */
