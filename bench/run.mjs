@@ -170,6 +170,8 @@ const server = spawn(process.execPath, [`${dist}apps/api/src/main.js`], {
   },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
+// A bench that fails leaves no server behind.
+process.on('exit', () => server.kill('SIGKILL'));
 // Idle sockets close before the server's keep-alive timeout (5 s) would close them under a request.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 32, timeout: 4_000 });
 function call(method, path, body) {

@@ -71,10 +71,9 @@ export function continuesSweep(sweep: ReportedSweep, items: readonly ReportedIte
 export function sweepReported(
   start: ReportedSweep,
   items: readonly ReportedItem[],
+  record?: (after: ReportedSweep) => void,
 ): { periods: ReportedPeriod[]; sweep: ReportedSweep } {
-  const sorted = [...items].sort(
-    (a, b) => Date.parse(a.reportedAt) - Date.parse(b.reportedAt) || a.revision - b.revision,
-  );
+  const sorted = [...items].sort(inReportedOrder);
   let { location, status } = start;
   const weighed = new Map(Object.entries(start.weighed).map(([m, list]) => [m, [...list]]));
   const cut = new Map(Object.entries(start.cut));
@@ -95,7 +94,10 @@ export function sweepReported(
       weighed.set(measure, list);
     }
     const next = sorted[i + 1];
-    if (next && Date.parse(next.reportedAt) === Date.parse(item.reportedAt)) continue;
+    if (next && Date.parse(next.reportedAt) === Date.parse(item.reportedAt)) {
+      record?.(stateOf(item, location, status, weighed, cut));
+      continue;
+    }
     // The last item reported at this time: the report as its sources had it from then. Each
     // list runs from the latest revision to the earliest: those a removal ends are at its end.
     const periods: Omit<ReportedPeriod, 'from' | 'to'>[] = [];
@@ -108,20 +110,51 @@ export function sweepReported(
       }
     }
     snapshots.push({ at: item.reportedAt, periods });
+    record?.(stateOf(item, location, status, weighed, cut));
   }
   const last = sorted[sorted.length - 1];
   return {
     periods: snapshots.flatMap(({ at, periods }, i) =>
       periods.map((period) => ({ ...period, from: at, to: snapshots[i + 1]?.at ?? null })),
     ),
-    sweep: {
-      until: last ? { reportedAt: last.reportedAt, revision: last.revision } : start.until,
-      location,
-      status,
-      weighed: Object.fromEntries([...weighed].filter(([, list]) => list.length > 0)),
-      cut: Object.fromEntries(cut),
-    },
+    sweep: last ? stateOf(last, location, status, weighed, cut) : start,
   };
+}
+
+/** The sweep as it stands after `item`, copied. */
+function stateOf(
+  item: ReportedItem,
+  location: string | null,
+  status: ReportStatus,
+  weighed: Map<string, Candidate[]>,
+  cut: Map<string, number>,
+): ReportedSweep {
+  return {
+    until: { reportedAt: item.reportedAt, revision: item.revision },
+    location,
+    status,
+    weighed: Object.fromEntries(
+      [...weighed].filter(([, list]) => list.length > 0).map(([m, list]) => [m, [...list]]),
+    ),
+    cut: Object.fromEntries(cut),
+  };
+}
+
+/** Reported order: by reported time, then revision. */
+function inReportedOrder(a: ReportedItem, b: ReportedItem): number {
+  return Date.parse(a.reportedAt) - Date.parse(b.reportedAt) || a.revision - b.revision;
+}
+
+/** The first index of a sorted list whose element `before` is false for. */
+function firstNot<T>(list: readonly T[], before: (element: T) => boolean): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (before(list[mid])) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** A reported period as recorded from `recordedFrom` until `recordedTo` (null: still). */
@@ -141,12 +174,13 @@ export interface ReportedChanges {
 
 /**
  * A report's periods on both axes through a batch of its events (in recorded order), each event
- * recorded at its time: after each, the periods its report holds on the reported axis are
- * compared with those before it; those gone are closed at its recorded time, the new ones open
- * from it. An event that continues the sweep changes only the open periods (held from the
- * sweep's last reported time on) and is swept on alone; one reported earlier has the report's
- * items swept again from the filing, and all its periods compared (`stored`: its items and
- * current periods before the batch, read for that).
+ * recorded at its time. An event takes its place in reported order; the sweep is taken up again
+ * from just before it over it and every item reported after it, and the periods it touches (from
+ * the one holding at its reported time on) are compared with what the sweep now says: those gone
+ * are closed at its recorded time, the new ones open from it. An event reported no earlier than
+ * the sweep has reached touches only the open periods, and needs nothing but the sweep; one
+ * reported earlier needs the report's items and current periods (`stored`), swept once for the
+ * batch, so that each event costs what follows it in reported time, not the whole history.
  */
 export function recordedPeriods(
   filed: { location: string | null; status: ReportStatus },
@@ -156,30 +190,52 @@ export function recordedPeriods(
 ): ReportedChanges {
   const closed: RecordedPeriod[] = [];
   const batch: Opened = { opened: [], fresh: new Set(), dropped: new Set() };
-  const items = [...(stored?.items ?? [])];
-  let sweep = start;
-  let current: RecordedPeriod[] = stored ? [...stored.current] : openPeriods(start);
-  const whole = stored !== undefined;
+  // The items in reported order, with the sweep after each, and the periods held, by start.
+  const base = stored ? sweepStart(filed) : start;
+  const items = stored ? [...stored.items].sort(inReportedOrder) : [];
+  const states: ReportedSweep[] = [];
+  if (stored) sweepReported(base, items, (after) => states.push(after));
+  const current = stored ? [...stored.current] : openPeriods(start);
+  current.sort((a, b) => Date.parse(a.from) - Date.parse(b.from));
   for (const { item, recordedAt } of events) {
-    items.push(item);
-    let after: ReportedPeriod[];
-    if (continuesSweep(sweep, [item])) {
-      const at = Date.parse(item.reportedAt);
-      const { periods, sweep: next } = sweepReported(sweep, [item]);
-      const open = new Set(current.filter((p) => p.to === null || Date.parse(p.from) >= at));
-      const held = current.filter((p) => !open.has(p)).map(plain);
-      const shortened = [...open]
-        .filter((p) => Date.parse(p.from) < at)
-        .map((p) => ({ ...plain(p), to: item.reportedAt }));
-      after = [...held, ...shortened, ...periods];
-      sweep = next;
-    } else {
-      if (!whole) throw new Error('a report swept again needs its stored items and periods');
-      ({ periods: after, sweep } = sweepReported(sweepStart(filed), items));
+    const at = Date.parse(item.reportedAt);
+    const place = firstNot(items, (other) => inReportedOrder(other, item) < 0);
+    if (!stored && place < items.length) {
+      throw new Error('a report swept again needs its stored items and periods');
     }
-    current = compared(current, after, recordedAt, closed, batch);
+    if (!stored && !continuesSweep(states[states.length - 1] ?? start, [item])) {
+      throw new Error('a report swept again needs its stored items and periods');
+    }
+    items.splice(place, 0, item);
+    const resumed: ReportedSweep[] = [];
+    const { periods } = sweepReported(
+      place === 0 ? base : states[place - 1],
+      items.slice(place),
+      (after) => resumed.push(after),
+    );
+    states.splice(place, states.length - place, ...resumed);
+    // The periods it touches: from the last one starting before it on.
+    const previous = firstNot(current, (p) => Date.parse(p.from) < at);
+    const holding = previous > 0 ? Date.parse(current[previous - 1].from) : -Infinity;
+    const split = firstNot(current, (p) => Date.parse(p.from) < holding);
+    const touched = current.slice(split);
+    const after = [
+      ...touched
+        .filter((p) => Date.parse(p.from) < at)
+        .map((p) =>
+          p.to === null || Date.parse(p.to) > at ? { ...plain(p), to: item.reportedAt } : plain(p),
+        ),
+      ...periods,
+    ];
+    const now = compared(touched, after, recordedAt, closed, batch);
+    now.sort((a, b) => Date.parse(a.from) - Date.parse(b.from));
+    current.splice(split, current.length - split, ...now);
   }
-  return { closed, opened: batch.opened.filter((p) => !batch.dropped.has(p)), sweep };
+  return {
+    closed,
+    opened: batch.opened.filter((p) => !batch.dropped.has(p)),
+    sweep: states[states.length - 1] ?? base,
+  };
 }
 
 /** The periods the sweep holds open (from its last reported time on), as recorded. */
@@ -212,15 +268,16 @@ const plain = ({ measure, location, min, max, from, to }: ReportedPeriod): Repor
   to,
 });
 
+/** A period's identity: texts hold no NUL (refused on input), a missing location is \u0001. */
 const identity = (p: ReportedPeriod) =>
-  JSON.stringify([
+  [
     p.measure,
-    p.location,
+    p.location ?? '\u0001',
     p.min,
     p.max,
     Date.parse(p.from),
-    p.to && Date.parse(p.to),
-  ]);
+    p.to === null ? '' : Date.parse(p.to),
+  ].join('\u0000');
 
 /**
  * The periods held after an event recorded at `recordedAt`, from those held before: the ones
