@@ -18,7 +18,10 @@ export interface StreamLoader {
    * two pages at once: one page's writes must not depend on another's.
    */
   load(events: readonly RecordedEvent[]): LoaderWrite;
-  /** After the last page: writes whatever it held back for a stream that might have gone on. */
+  /**
+   * After the last page, once every page's writes have committed: writes whatever it held back
+   * for a stream that might have gone on, or what needs all the rows written.
+   */
   finish(): LoaderWrite;
 }
 

@@ -57,7 +57,9 @@ export async function fillStreamByStream(
       applied += page.events.length;
     }
     options.signal?.throwIfAborted();
+    // A loader's last write comes after all its pages' writes have committed: it may rely on them.
     for (const { projection } of targets) {
+      await Promise.all(writing.get(projection)!.splice(0));
       await enqueue(projection, loaders.get(projection)!.finish());
     }
     await Promise.all([...writing.values()].flat());
