@@ -25,6 +25,7 @@ const SIZES = quick
       httpReports: 100,
       revisions: 1000,
       samples: 200,
+      pageSamples: 50,
       claims: 2_000,
       incidents: 1_200,
       rebuildReports: 4_000,
@@ -36,6 +37,7 @@ const SIZES = quick
       httpReports: 1000,
       revisions: 10_000,
       samples: 1000,
+      pageSamples: 200,
       claims: 10_000,
       incidents: 12_000,
       rebuildReports: 200_000,
@@ -387,6 +389,91 @@ row(
   'ms',
 );
 row('sources_p99_ms', 'sources views p99', percentile(sourcesLatencies, 99), 'ms');
+
+// 6. The web app's report page for a report of 1 000 revisions: the server's time for the
+// whole page (the report, its timelines, sources, a page of the log), and what a browser
+// transfers for it (HTML, CSS and script, compressed as served).
+const { body: pageFiled } = await call('POST', '/reports', {
+  title: 'a report page',
+  location: 'Deir Ezzor',
+  figures: [{ measure: 'killed', value: 0 }],
+  source: { url: 'https://observatory.example/0', publisher: 'Observatory' },
+});
+const pageId = JSON.parse(pageFiled).id;
+for (let n = 2; n <= 1000; n++) {
+  const publisher = n % 4 === 0 ? 'Network' : 'Observatory';
+  const response = await call(
+    'POST',
+    `/reports/${pageId}/${n % 4 === 0 ? 'claims' : 'revisions'}`,
+    {
+      reason: `revision ${n}`,
+      source: { url: `https://${publisher.toLowerCase()}.example/${n}`, publisher },
+      figures: [
+        { measure: 'killed', value: n },
+        { measure: 'killed', dimensions: { location: 'Al-Mayadeen' }, value: Math.floor(n / 2) },
+      ],
+    },
+  );
+  if (response.status !== 201) throw new Error(`the page's report answered ${response.status}`);
+}
+const signedIn = await new Promise((resolve, reject) => {
+  const form = `token=${encodeURIComponent(token)}&next=%2F`;
+  const request = http.request(
+    {
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/ui/sign-in',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    },
+    (response) => {
+      response.resume();
+      resolve(response.headers['set-cookie'][0].split(';')[0]);
+    },
+  );
+  request.on('error', reject);
+  request.end(form);
+});
+/** A page as a browser gets it: its status and the bytes transferred (compressed). */
+function page(path) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'GET',
+        path,
+        agent,
+        headers: { Cookie: signedIn, 'Accept-Encoding': 'gzip' },
+      },
+      (response) => {
+        let bytes = 0;
+        response.on('data', (c) => (bytes += c.length));
+        response.on('end', () => resolve({ status: response.statusCode, bytes }));
+      },
+    );
+    request.on('error', reject);
+    request.end();
+  });
+}
+const pageLatencies = [];
+let pageBytes = 0;
+for (let i = 0; i < SIZES.pageSamples + 10; i++) {
+  const started = performance.now();
+  const { status, bytes } = await page(`/ui/reports/${pageId}`);
+  if (status !== 200) throw new Error(`the report page answered ${status}`);
+  if (i >= 10) pageLatencies.push(performance.now() - started);
+  pageBytes = bytes;
+}
+const assets = await Promise.all(['/ui/assets/tally.css', '/ui/assets/tally.js'].map(page));
+row('page_report_p50_ms', 'report page p50 (1000 revisions)', percentile(pageLatencies, 50), 'ms');
+row('page_report_p99_ms', 'report page p99', percentile(pageLatencies, 99), 'ms');
+row(
+  'page_report_kb',
+  'report page transferred (HTML, CSS, JS)',
+  (pageBytes + assets.reduce((n, a) => n + a.bytes, 0)) / 1024,
+  'KB',
+);
 
 server.kill('SIGTERM');
 await new Promise((r) => server.on('exit', r));

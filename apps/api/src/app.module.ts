@@ -15,6 +15,7 @@ import { ProjectionsService } from './operations/projections.service';
 import { AuthGuard, TALLY_CONFIG } from './http/auth.guard';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { WriteThrottlerGuard, writeThrottlers } from './http/write-throttler.guard';
+import { WebModule } from './web/web.module';
 
 /** The contexts in which Nest says, at start, what it loaded and mapped: one line each. */
 const STARTUP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
@@ -75,6 +76,7 @@ export class AppModule {
         }),
         TerminusModule.forRoot({ logger: false }),
         ReportsModule.register(PG_POOL),
+        WebModule.register(config),
         ThrottlerModule.forRoot({
           throttlers: writeThrottlers(config.writeLimit),
           errorMessage: 'too many writes: see Retry-After',

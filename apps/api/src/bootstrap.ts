@@ -5,7 +5,9 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ProblemResponse, TallyRequest, ValidationFailed } from '@tally/http';
-import type { NextFunction, Response } from 'express';
+import compression from 'compression';
+import { urlencoded } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { strictValidationPipe } from './http/validation.pipe';
@@ -36,6 +38,15 @@ export async function createApp(
   );
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: BODY_LIMIT });
+  // The web app's forms; the JSON API takes JSON only.
+  app.use('/ui', urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 100 }));
+  // Pages go compressed: a report's timelines repeat themselves.
+  app.use(
+    compression({
+      filter: (request: Request, response) =>
+        isPage(request) && compression.filter(request, response),
+    }),
+  );
   app.use(refuseDeepBodies);
   app.disable('x-powered-by');
   // The client address (write limits, logs) from X-Forwarded-For, only behind trusted proxies.
@@ -64,6 +75,11 @@ export async function createApp(
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+/** The web app's paths: `/` and everything under `/ui/`. */
+function isPage(request: Request): boolean {
+  return request.path === '/' || request.path.startsWith('/ui/');
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;

@@ -81,6 +81,7 @@ async function main(): Promise<void> {
   if (config.generatedKey) {
     console.log(`tally: generated admin key for this run: ${config.apiKeys[0].token}`);
   }
+  console.log(`tally: the web app: sign in at ${base}/ui/sign-in with an API key`);
   if (example) {
     const token = config.generatedKey ? config.apiKeys[0].token : '$TALLY_TOKEN';
     const auth = `-H "Authorization: Bearer ${token}"`;
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
     for (const path of ['', '/revisions', '/figures/killed/history', '/figures/killed/sources']) {
       console.log(`  curl ${auth} ${base}/reports/${example}${path}`);
     }
+    console.log(`  or open ${base}/ui/reports/${example} in a browser`);
   }
 }
 

@@ -23,3 +23,17 @@ export { retractCommandOf } from './retract-report/retract-report.controller';
 export { RestoreReportCommand } from './restore-report/restore-report.command';
 export { restoreCommandOf } from './restore-report/restore-report.controller';
 export { expectedRevisionOf, idempotencyOf } from './shared/write-context';
+// The read use cases, for entry points other than the JSON API (the web pages): the same
+// queries, the same handlers.
+export { GetReportQuery } from './get-report/get-report.query';
+export { reportAt } from './get-report/get-report.controller';
+export { ListReportsQuery } from './list-reports/list-reports.query';
+export { ListRevisionsQuery } from './list-revisions/list-revisions.query';
+export type { RevisionItem } from './list-revisions/list-revisions.query';
+export { DiffRevisionsQuery } from './diff-revisions/diff-revisions.query';
+export { FigureHistoryQuery } from './figure-history/figure-history.query';
+export type { FigureChangeItem } from './figure-history/figure-history.query';
+export { GetSourcesQuery } from './report-sources/report-sources.query';
+export { VerifyReportQuery } from './verify-report/verify-report.query';
+export { reportListCursor, nextReportListCursor } from './shared/cursors';
+export type { ReportAt } from './revision-reader';

@@ -7,26 +7,22 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { PUBLIC_ROUTE, Principal, REQUIRED_ROLE, ROLES, Role, TallyRequest } from '@tally/http';
-import { ApiKey } from '../config/tally-config';
 import type { TallyConfig } from '../config/tally-config';
+import { ApiKeys } from './api-keys';
 
 export const TALLY_CONFIG = Symbol('TALLY_CONFIG');
 
-/**
- * Bearer tokens from TALLY_API_KEYS. Tokens are compared as SHA-256 digests with
- * `timingSafeEqual`, against every key, so the time taken says nothing about any token.
- */
+/** Bearer tokens from TALLY_API_KEYS (see `ApiKeys`). */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly digests: { key: ApiKey; digest: Buffer }[];
+  private readonly keys: ApiKeys;
 
   constructor(
     private readonly reflector: Reflector,
     @Inject(TALLY_CONFIG) private readonly config: TallyConfig,
   ) {
-    this.digests = config.apiKeys.map((key) => ({ key, digest: sha256(key.token) }));
+    this.keys = new ApiKeys(config.apiKeys);
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -48,16 +44,7 @@ export class AuthGuard implements CanActivate {
 
   private authenticate(header: string | undefined): Principal | null {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-    if (!match) return null;
-    const presented = sha256(match[1]);
-    let found: ApiKey | null = null;
-    for (const { key, digest } of this.digests) {
-      if (timingSafeEqual(digest, presented)) found = key;
-    }
+    const found = match && this.keys.find(match[1]);
     return found && { name: found.name, role: found.role };
   }
-}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
 }

@@ -1,50 +1,19 @@
-import { ValidationPipe } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { CommandReplayMismatchError } from '@tally/event-store';
-import { ValidationFailed } from '@tally/http';
-import {
-  FileReportCommand,
-  FileReportDto,
-  RecordClaimsCommand,
-  RecordClaimsDto,
-  ReportError,
-  RestoreReportCommand,
-  RetractReportCommand,
-  ReviseReportCommand,
-  ReviseReportDto,
-  RevisionOutcome,
-  StatusChangeDto,
-  claimsCommandOf,
-  expectedRevisionOf,
-  fileCommandOf,
-  idempotencyOf,
-  restoreCommandOf,
-  retractCommandOf,
-  reviseCommandOf,
-  uuidFrom,
-} from '@tally/reports';
+import { RevisionOutcome, expectedRevisionOf, idempotencyOf, uuidFrom } from '@tally/reports';
 import { createHash } from 'node:crypto';
-import { strictValidationPipe } from '../http/validation.pipe';
+import {
+  WRITE_COMMANDS,
+  WriteCommand,
+  checkedBody,
+  messageOf,
+  reasonOf,
+} from '../http/write-commands';
+
+export { reasonOf };
 
 /** What a line of an import may ask for: the HTTP write routes, one each. */
-export const IMPORT_COMMANDS = [
-  'file',
-  'update',
-  'correction',
-  'claim',
-  'retract',
-  'restore',
-] as const;
-export type ImportCommand = (typeof IMPORT_COMMANDS)[number];
-
-const BODIES = {
-  file: FileReportDto,
-  update: ReviseReportDto,
-  correction: ReviseReportDto,
-  claim: RecordClaimsDto,
-  retract: StatusChangeDto,
-  restore: StatusChangeDto,
-} as const;
+export const IMPORT_COMMANDS = WRITE_COMMANDS;
+export type ImportCommand = WriteCommand;
 
 /** A line's own fields; everything else on it is the body its route takes. */
 const LINE_FIELDS = new Set(['line', 'report', 'command']);
@@ -137,7 +106,7 @@ export async function checkLine(read: ReadLine): Promise<ImportLine> {
   }
   let body: object;
   try {
-    body = (await PIPE.transform(raw, { type: 'body', metatype: BODIES[kind] })) as object;
+    body = await checkedBody(kind, raw);
   } catch (error) {
     throw new LineRefused(number, reasonOf(error));
   }
@@ -164,41 +133,6 @@ export async function checkLine(read: ReadLine): Promise<ImportLine> {
       return bus.execute(messageOf(kind, reportId, body, context));
     },
   };
-}
-
-const PIPE: ValidationPipe = strictValidationPipe();
-
-type Context = ConstructorParameters<typeof FileReportCommand>[2];
-
-function messageOf(kind: ImportCommand, reportId: string, body: object, context: Context) {
-  switch (kind) {
-    case 'file':
-      return new FileReportCommand(reportId, fileCommandOf(body as FileReportDto), context);
-    case 'update':
-    case 'correction':
-      return new ReviseReportCommand(reportId, reviseCommandOf(body as ReviseReportDto), context);
-    case 'claim':
-      return new RecordClaimsCommand(reportId, claimsCommandOf(body as RecordClaimsDto), context);
-    case 'retract':
-      return new RetractReportCommand(reportId, retractCommandOf(body as StatusChangeDto), context);
-    case 'restore':
-      return new RestoreReportCommand(reportId, restoreCommandOf(body as StatusChangeDto), context);
-  }
-}
-
-/** A refusal in words: each field's problem, as the HTTP problem details list them. */
-export function reasonOf(error: unknown): string {
-  if (error instanceof ValidationFailed) {
-    return error.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
-  }
-  if (error instanceof CommandReplayMismatchError) {
-    return 'this line id was imported before with another content';
-  }
-  if (error instanceof ReportError) {
-    const fields = (error as { errors?: { path: string; message: string }[] }).errors;
-    return fields?.length ? fields.map((e) => `${e.path}: ${e.message}`).join('; ') : error.message;
-  }
-  return (error as Error).message;
 }
 
 /** Lines of one report go to one lane, in file order; lanes run side by side. */

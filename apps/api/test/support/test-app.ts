@@ -110,8 +110,8 @@ function decodable(url: string): boolean {
   }
 }
 
-/** What the document does not describe: itself and its UI. */
-const UNDOCUMENTED = /^\/docs(-json)?(\/|$)/;
+/** What the document does not describe: itself and its UI, and the web app's pages. */
+const UNDOCUMENTED = /^\/(docs(-json)?(\/|$)|ui\/|$|\?)/;
 
 /**
  * Every response a test receives through `http()` is checked against the served OpenAPI document
