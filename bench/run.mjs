@@ -407,14 +407,16 @@ for (let n = 2; n <= 1000; n++) {
     `/reports/${pageId}/${n % 4 === 0 ? 'claims' : 'revisions'}`,
     {
       reason: `revision ${n}`,
-      source: { url: `https://${publisher.toLowerCase()}.example/${n}`, publisher },
+      source: { url: `https://${publisher.toLowerCase()}.example/${n % 5}`, publisher },
       figures: [
         { measure: 'killed', value: n },
         { measure: 'killed', dimensions: { location: 'Al-Mayadeen' }, value: Math.floor(n / 2) },
       ],
     },
   );
-  if (response.status !== 201) throw new Error(`the page's report answered ${response.status}`);
+  if (response.status !== 201) {
+    throw new Error(`the page's report answered ${response.status}: ${response.body}`);
+  }
 }
 const signedIn = await new Promise((resolve, reject) => {
   const form = `token=${encodeURIComponent(token)}&next=%2F`;
