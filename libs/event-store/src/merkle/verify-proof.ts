@@ -1,0 +1,128 @@
+import canonicalize from 'canonicalize';
+import { createHash, createPublicKey, verify } from 'node:crypto';
+
+/**
+ * Checking a published digest and a proof against it, with nothing but the digest, the proof and
+ * the public key: no database, no server code. Small on purpose, so that anyone can read it and
+ * write their own (README, "Published digests", gives the bytes):
+ * - a digest's signature is Ed25519 over the RFC 8785 canonical JSON of the digest without
+ *   `signature`;
+ * - a leaf is SHA-256(0x00 ‖ the event's hash as 32 bytes), a node SHA-256(0x01 ‖ left ‖ right)
+ *   (RFC 9162, 2.1.1); inclusion and consistency proofs are checked as RFC 9162 2.1.3.2 and
+ *   2.1.4.2 say.
+ */
+
+export interface Digest {
+  readonly sequence: number;
+  readonly position: string;
+  readonly events: number;
+  readonly root: string;
+  readonly signedAt: string;
+  readonly keyId: string;
+  readonly signature: string;
+}
+
+export interface InclusionProof {
+  readonly digest: number;
+  readonly treeSize: number;
+  readonly leafIndex: number;
+  readonly eventHash: string;
+  readonly path: readonly string[];
+}
+
+export interface ConsistencyProof {
+  readonly from: number;
+  readonly to: number;
+  readonly fromSize: number;
+  readonly toSize: number;
+  readonly path: readonly string[];
+}
+
+/** The bytes a digest's signature covers: its canonical JSON without the signature. */
+export function signedBytes(digest: Omit<Digest, 'signature'> & { signature?: string }): Buffer {
+  const { signature: _signature, ...signed } = digest;
+  return Buffer.from(canonicalize(signed)!, 'utf8');
+}
+
+/** True when the digest was signed by the key (PEM, Ed25519). */
+export function digestSigned(digest: Digest, publicKeyPem: string): boolean {
+  try {
+    const key = createPublicKey(publicKeyPem);
+    return verify(null, signedBytes(digest), key, Buffer.from(digest.signature, 'base64'));
+  } catch {
+    return false;
+  }
+}
+
+const sha256 = (...parts: Buffer[]) => {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest();
+};
+const node = (left: Buffer, right: Buffer) => sha256(Buffer.from([1]), left, right);
+const hex = (text: string) => {
+  if (!/^[0-9a-f]{64}$/.test(text)) throw new Error(`not a SHA-256 in hex: ${text}`);
+  return Buffer.from(text, 'hex');
+};
+const odd = (n: number) => n % 2 === 1;
+const half = (n: number) => Math.floor(n / 2);
+
+/** RFC 9162 2.1.3.2: the proof leads from the event's leaf to the digest's root. */
+export function inclusionHolds(proof: InclusionProof, digest: Digest): boolean {
+  if (proof.treeSize !== digest.events || proof.leafIndex >= proof.treeSize) return false;
+  let fn = proof.leafIndex;
+  let sn = proof.treeSize - 1;
+  let r = sha256(Buffer.from([0]), hex(proof.eventHash));
+  for (const step of proof.path) {
+    const p = hex(step);
+    if (sn === 0) return false;
+    if (odd(fn) || fn === sn) {
+      r = node(p, r);
+      while (!odd(fn) && fn !== 0) {
+        fn = half(fn);
+        sn = half(sn);
+      }
+    } else {
+      r = node(r, p);
+    }
+    fn = half(fn);
+    sn = half(sn);
+  }
+  return sn === 0 && r.equals(hex(digest.root));
+}
+
+/** RFC 9162 2.1.4.2: the later digest's tree extends the earlier's, nothing before it changed. */
+export function consistencyHolds(proof: ConsistencyProof, first: Digest, second: Digest): boolean {
+  const m = proof.fromSize;
+  const n = proof.toSize;
+  if (m !== first.events || n !== second.events || m > n || m === 0) return false;
+  if (m === n) return proof.path.length === 0 && first.root === second.root;
+  const path = proof.path.map(hex);
+  // A first tree of 2^k leaves is a subtree of the second: its root starts the path.
+  if ((m & (m - 1)) === 0) path.unshift(hex(first.root));
+  if (path.length === 0) return false;
+  let fn = m - 1;
+  let sn = n - 1;
+  while (odd(fn)) {
+    fn = half(fn);
+    sn = half(sn);
+  }
+  let fr = path[0];
+  let sr = path[0];
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (odd(fn) || fn === sn) {
+      fr = node(c, fr);
+      sr = node(c, sr);
+      while (!odd(fn) && fn !== 0) {
+        fn = half(fn);
+        sn = half(sn);
+      }
+    } else {
+      sr = node(sr, c);
+    }
+    fn = half(fn);
+    sn = half(sn);
+  }
+  return fr.equals(hex(first.root)) && sr.equals(hex(second.root)) && sn === 0;
+}
