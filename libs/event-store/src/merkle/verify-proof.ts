@@ -40,7 +40,8 @@ export interface ConsistencyProof {
 
 /** The bytes a digest's signature covers: its canonical JSON without the signature. */
 export function signedBytes(digest: Omit<Digest, 'signature'> & { signature?: string }): Buffer {
-  const { signature: _signature, ...signed } = digest;
+  const signed: Record<string, unknown> = { ...digest };
+  delete signed.signature;
   return Buffer.from(canonicalize(signed)!, 'utf8');
 }
 
