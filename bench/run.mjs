@@ -569,6 +569,52 @@ row(
 );
 row('rebuild_rss_mb', 'rebuild peak RSS', rebuilt.maxRssMb, 'MB');
 
+// 8. Published digests over the same log: the Merkle log kept over it (as its projection does,
+// a page at a time), a digest published (its tree head read and signed), and inclusion proofs
+// of events picked at random against it.
+const { MerkleLogProjection, DigestLog, signingKeyOf, inTransaction } = require(
+  `${dist}libs/event-store/src`,
+);
+const { generateKeyPairSync } = await import('node:crypto');
+await pool.query('TRUNCATE merkle_leaves, merkle_nodes');
+const merkle = new MerkleLogProjection();
+const merkleStarted = performance.now();
+for (let after = null; ;) {
+  const page = await new PostgresEventStore(pool).readAll({ after, limit: 10_000 });
+  if (page.events.length === 0) break;
+  await inTransaction(pool, (tx) => merkle.apply(tx, page.events));
+  after = page.events[page.events.length - 1];
+}
+row(
+  'merkle_eps',
+  `Merkle log kept over ${logEvents} events`,
+  logEvents / ((performance.now() - merkleStarted) / 1000),
+  'events/s',
+);
+const digestLog = new DigestLog(pool);
+const signingKey = signingKeyOf(
+  generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+);
+const digestTimes = [];
+let digest;
+for (let i = 0; i < 20; i++) {
+  const started = performance.now();
+  digest = await digestLog.publish(signingKey);
+  digestTimes.push(performance.now() - started);
+}
+row('digest_ms', 'publishing a digest, p50', percentile(digestTimes, 50), 'ms');
+const { rows: picked } = await pool.query(
+  `SELECT stream_id, stream_version FROM events TABLESAMPLE SYSTEM (1) LIMIT 200`,
+);
+const proofTimes = [];
+for (const event of picked) {
+  const started = performance.now();
+  const proof = await digestLog.inclusion(digest, event.stream_id, event.stream_version);
+  proofTimes.push(performance.now() - started);
+  if (!proof) throw new Error(`no proof for ${event.stream_id} ${event.stream_version}`);
+}
+row('proof_ms', `inclusion proof at ${logEvents} events, p50`, percentile(proofTimes, 50), 'ms');
+
 await pool.end();
 // pool.end() resolves before its connections have closed: let them go before dropping.
 for (let i = 0; i < 50; i++) {

@@ -8,6 +8,7 @@ import { GuardedEvents1764000000006 } from './1764000000006-guarded-events';
 import { Claims1764000000007 } from './1764000000007-claims';
 import { ReportedTime1764000000008 } from './1764000000008-reported-time';
 import { ReportedTotals1764000000009 } from './1764000000009-reported-totals';
+import { MerkleLog1764000000010 } from './1764000000010-merkle-log';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs agree. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   Claims1764000000007,
   ReportedTime1764000000008,
   ReportedTotals1764000000009,
+  MerkleLog1764000000010,
 ];

@@ -16,6 +16,7 @@ import { AuthGuard, TALLY_CONFIG } from './http/auth.guard';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { WriteThrottlerGuard, writeThrottlers } from './http/write-throttler.guard';
 import { WebModule } from './web/web.module';
+import { DigestsModule } from './digests/digests.module';
 
 /** The contexts in which Nest says, at start, what it loaded and mapped: one line each. */
 const STARTUP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
@@ -77,6 +78,7 @@ export class AppModule {
         TerminusModule.forRoot({ logger: false }),
         ReportsModule.register(PG_POOL),
         WebModule.register(config),
+        DigestsModule.register(config),
         ThrottlerModule.forRoot({
           throttlers: writeThrottlers(config.writeLimit),
           errorMessage: 'too many writes: see Retry-After',

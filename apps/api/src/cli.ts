@@ -9,16 +9,20 @@ import {
 } from './operations/projection-registry';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { IMPORT_USAGE, importArguments, runImport } from './import/import-command';
+import { VERIFY_USAGE, verifyProof } from './verify-proof/verify-proof-command';
 
 const USAGE = [
   'usage: tally migrate',
   `       ${IMPORT_USAGE}`,
+  `       ${VERIFY_USAGE}`,
   '       tally projections status',
   '       tally projections rebuild <name> [<name> …]   (several: one pass over the log)',
 ].join('\n');
 
 async function main(argv: string[]): Promise<number> {
   const [command, action, ...names] = argv;
+  // Offline: no configuration, no database.
+  if (command === 'verify-proof') return verifyProof(argv.slice(1));
   const importing = command === 'import' ? importArguments(argv.slice(1)) : null;
   const known =
     importing !== null ||

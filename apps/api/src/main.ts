@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import pinoPretty from 'pino-pretty';
 import { ReportCommandRunner, seedExample } from '@tally/reports';
+import { DigestsService } from './digests/digests.service';
 import { createApp } from './bootstrap';
 import { ConfigError, TallyConfig, loadConfig, weakTokenWarnings } from './config/tally-config';
 import { PG_POOL } from './database/database.module';
@@ -82,6 +83,10 @@ async function main(): Promise<void> {
     console.log(`tally: generated admin key for this run: ${config.apiKeys[0].token}`);
   }
   console.log(`tally: the web app: sign in at ${base}/ui/sign-in with an API key`);
+  const { keyId, publicKeyPem } = app.get(DigestsService).signingKey();
+  console.log(
+    `tally: digests are signed with key ${keyId} (also at ${base}/digests/key):\n${publicKeyPem.trim()}`,
+  );
   if (example) {
     const token = config.generatedKey ? config.apiKeys[0].token : '$TALLY_TOKEN';
     const auth = `-H "Authorization: Bearer ${token}"`;

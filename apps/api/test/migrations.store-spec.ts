@@ -15,6 +15,7 @@ describe('migrations', () => {
     const dataSource = createDataSource(db.url, { poolSize: 2 });
     await dataSource.initialize();
     try {
+      await dataSource.undoLastMigration({ transaction: 'each' }); // the Merkle log
       await dataSource.undoLastMigration({ transaction: 'each' }); // the reported totals
       await dataSource.undoLastMigration({ transaction: 'each' }); // the reported time
       await dataSource.undoLastMigration({ transaction: 'each' }); // the claims
@@ -40,6 +41,7 @@ describe('migrations', () => {
         'Claims1764000000007',
         'ReportedTime1764000000008',
         'ReportedTotals1764000000009',
+        'MerkleLog1764000000010',
       ]);
       await store.append('s-b', 3, [{ type: 'Counted', data: { n: 4 } }]);
       expect(await store.verifyStream('s-b')).toMatchObject({ valid: true, version: 4 });

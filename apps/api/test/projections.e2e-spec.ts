@@ -132,6 +132,8 @@ describe('projections: rebuilds, status and totals as of any time', () => {
     stats_figure_periods: `max = max + 1000`,
     stats_reported_items: `item = item || '{"figures": {}}'`,
     stats_reported_periods: `max = max + 1000`,
+    merkle_leaves: `event_hash = md5(event_hash)`,
+    merkle_nodes: `hash = sha256(hash)`,
   };
 
   /**
@@ -144,7 +146,9 @@ describe('projections: rebuilds, status and totals as of any time', () => {
     for (const table of tables) {
       await t.db.pool.query(
         `INSERT INTO ${table} SELECT (jsonb_populate_record(NULL::${table},
-           to_jsonb(r) || jsonb_build_object('report_id', gen_random_uuid()))).*
+           to_jsonb(r) || jsonb_build_object('report_id', gen_random_uuid(),
+             'leaf_index', 999999, 'node_index', 999999, 'position', 'forged',
+             'global_position', -1))).*
            FROM ${table} r LIMIT 1`,
       );
       await t.db.pool.query(
@@ -208,6 +212,7 @@ describe('projections: rebuilds, status and totals as of any time', () => {
       'report_revisions',
       'figure_history',
       'figure_totals',
+      'merkle_log',
     ]);
     for (const projection of body) {
       expect(projection).toMatchObject({

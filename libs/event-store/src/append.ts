@@ -15,7 +15,7 @@ import {
   PendingEvent,
   RecordedEvent,
 } from './event-store.types';
-import { Projection } from './projection';
+import { Projection, handlesType } from './projection';
 import { Queryable, inTransaction } from './transaction';
 
 /*
@@ -82,7 +82,7 @@ export function appendOnce(
   return inTransaction(pool, async (tx) => {
     const appended = await appendEvents(tx, attempt);
     for (const projection of projections) {
-      const handled = appended.events.filter((e) => projection.handles.includes(e.type));
+      const handled = appended.events.filter((e) => handlesType(projection, e.type));
       if (handled.length > 0) await projection.apply(tx, handled, attempt.options.known);
     }
     return appended;

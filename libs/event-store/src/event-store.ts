@@ -25,7 +25,7 @@ import {
   RecordedEvent,
   VerifyResult,
 } from './event-store.types';
-import { Projection } from './projection';
+import { Projection, handlesType } from './projection';
 import { Queryable } from './transaction';
 import { Upcaster, UpcasterRegistry } from './upcasters';
 import { StreamHeadWitness, verifyStream } from './verify-stream';
@@ -280,7 +280,7 @@ export class PostgresEventStore {
   /** The inline projections that handle any of these events. */
   private projectionsFor(events: readonly NewEvent[]): readonly Projection[] {
     if (this.inlineProjections.length === 0) return [];
-    return this.inlineProjections.filter((p) => events.some((e) => p.handles.includes(e.type)));
+    return this.inlineProjections.filter((p) => events.some((e) => handlesType(p, e.type)));
   }
 
   /** The first result of a command appended before, or a refusal when it said something else. */

@@ -14,3 +14,4 @@ export * from './transaction';
 export * from './transient-errors';
 export * from './verify-stream';
 export * from './projection-states';
+export * from './merkle';

@@ -1,4 +1,4 @@
-import { Projection } from './projection';
+import { Projection, typesOf } from './projection';
 import { createHash } from 'node:crypto';
 import { Pool } from 'pg';
 import { encodeCheckpoint } from './checkpoints';
@@ -190,7 +190,7 @@ export class ProjectionDaemon {
     const { events } = await this.store.readAll({
       after,
       limit: this.batchSize,
-      types: projection.handles,
+      types: typesOf([projection]),
     });
     if (events.length === 0) return 0;
     try {

@@ -1,4 +1,4 @@
-import { Projection } from './projection';
+import { Projection, typesOf } from './projection';
 import { fillStreamByStream, handledBy } from './rebuild-fill';
 import { indexesOf, keepRights, withSearchPath } from './rebuild-tables';
 import { randomBytes } from 'node:crypto';
@@ -122,7 +122,7 @@ async function rebuildRun(
   run: string,
 ): Promise<RebuildResult> {
   const batchSize = options.batchSize ?? 2000;
-  const types = [...new Set(targets.flatMap((t) => t.projection.handles))];
+  const types = typesOf(targets.map((t) => t.projection));
   const building = (p: Projection) => `rebuild_${p.name}_${run}`;
   const pass = {};
   const loaders = targets.every((t) => t.projection.loader)

@@ -13,6 +13,20 @@ export class StatesBefore<State = unknown> {
   constructor(readonly states: ReadonlyMap<string, State | null>) {}
 }
 
+/** What a projection of the whole log handles (the Merkle log): every event, whatever its type. */
+export const EVERY_EVENT: readonly string[] = Object.freeze(['*']);
+
+/** True when the projection applies events of this type. */
+export function handlesType(projection: Pick<Projection, 'handles'>, type: string): boolean {
+  return projection.handles === EVERY_EVENT || projection.handles.includes(type);
+}
+
+/** The event types to read for these projections; undefined: every type. */
+export function typesOf(projections: readonly Pick<Projection, 'handles'>[]): string[] | undefined {
+  if (projections.some((p) => p.handles === EVERY_EVENT)) return undefined;
+  return [...new Set(projections.flatMap((p) => p.handles))];
+}
+
 /**
  * A read model kept from the events: what it handles, the tables it owns (rebuilt from the events
  * alone), how it applies a batch of recorded events in a transaction. Run inline (in the append's

@@ -1,6 +1,6 @@
 import { PostgresEventStore } from './event-store';
 import { Checkpoint, RecordedEvent, StreamPosition } from './event-store.types';
-import { Projection } from './projection';
+import { Projection, handlesType } from './projection';
 import type { LoaderWrite, RebuildTarget, StreamLoader } from './projection-rebuild';
 
 /**
@@ -11,7 +11,7 @@ import type { LoaderWrite, RebuildTarget, StreamLoader } from './projection-rebu
 const WRITES_IN_FLIGHT = 2;
 
 export function handledBy(projection: Projection, events: readonly RecordedEvent[]) {
-  return events.filter((e) => projection.handles.includes(e.type));
+  return events.filter((e) => handlesType(projection, e.type));
 }
 
 /**
@@ -26,7 +26,7 @@ export async function fillStreamByStream(
   loaders: ReadonlyMap<Projection, StreamLoader>,
   options: {
     batchSize: number;
-    types: readonly string[];
+    types: readonly string[] | undefined;
     signal?: AbortSignal;
     run: (projection: Projection, write: LoaderWrite) => Promise<void>;
   },

@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
@@ -37,6 +38,10 @@ export interface TallyConfig {
   readonly trustProxy: boolean | number | readonly string[];
   /** `pretty`: one readable line each, for a terminal; `json`: one JSON object a line. */
   readonly logFormat: 'pretty' | 'json';
+  /** `TALLY_SIGNING_KEY`: the Ed25519 private key (PEM) that signs digests; unset: stored. */
+  readonly signingKey: string | null;
+  /** `TALLY_DIGEST_INTERVAL`: seconds between digests (when the log grew). */
+  readonly digestIntervalSeconds: number;
 }
 
 /** A configuration the server cannot start with; its message is the one line to print. */
@@ -84,7 +89,23 @@ export function loadConfig(
     corsOrigins: origins(env.TALLY_CORS_ORIGINS),
     trustProxy: trustProxy(env.TALLY_TRUST_PROXY),
     logFormat: logFormat(env.TALLY_LOG_FORMAT, stdoutIsTerminal),
+    signingKey: signingKey(env.TALLY_SIGNING_KEY),
+    digestIntervalSeconds: integer(env, 'TALLY_DIGEST_INTERVAL', 3600, 1, 31_536_000),
   };
+}
+
+/** An Ed25519 private key in PEM (`\n` may stand for line ends), or null. */
+function signingKey(text: string | undefined): string | null {
+  const value = nonEmpty(text);
+  if (value === null) return null;
+  const pem = value.replace(/\\n/g, '\n');
+  try {
+    const key = createPrivateKey(pem);
+    if (key.asymmetricKeyType === 'ed25519') return pem;
+  } catch {
+    // said below
+  }
+  throw new ConfigError('TALLY_SIGNING_KEY must be an Ed25519 private key in PEM');
 }
 
 function logFormat(text: string | undefined, terminal: boolean): 'pretty' | 'json' {

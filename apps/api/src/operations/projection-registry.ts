@@ -2,12 +2,14 @@ import {
   RebuildInProgressError,
   RebuildOptions,
   Checkpoint,
+  MerkleLogProjection,
   PostgresEventStore,
   Projection,
   decodeCheckpoint,
   encodeCheckpoint,
   projectionStates,
   rebuildProjections,
+  typesOf,
 } from '@tally/event-store';
 // The projections alone, not the HTTP module: a rebuild's process loads what it runs.
 import { asyncReportProjections, reportProjections } from '@tally/reports/projections';
@@ -33,6 +35,7 @@ export function projectionRegistry(): ProjectionEntry[] {
   return [
     ...reportProjections().map((projection) => ({ projection, lifecycle: 'inline' as const })),
     ...asyncReportProjections().map((projection) => ({ projection, lifecycle: 'async' as const })),
+    { projection: new MerkleLogProjection(), lifecycle: 'async' },
   ];
 }
 
@@ -62,7 +65,7 @@ export async function reportProjectionStates(
       name: projection.name,
       lifecycle,
       position: state?.position ?? null,
-      lag: await store.countAfter(checkpoint, projection.handles),
+      lag: await store.countAfter(checkpoint, typesOf([projection])),
       status: rebuilding.has(projection.name) ? 'rebuilding' : (state?.status ?? 'stopped'),
       ...(state?.error ? { error: state.error } : {}),
       ...(state?.failedPosition ? { failedPosition: state.failedPosition } : {}),

@@ -38,6 +38,8 @@ export function testConfig(databaseUrl: string, overrides: Partial<TallyConfig> 
     corsOrigins: [],
     trustProxy: false,
     logFormat: 'json',
+    signingKey: null,
+    digestIntervalSeconds: 3600,
     ...overrides,
   };
 }
