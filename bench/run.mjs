@@ -418,6 +418,12 @@ for (let n = 2; n <= 1000; n++) {
     throw new Error(`the page's report answered ${response.status}: ${response.body}`);
   }
 }
+// The page is timed once the async projections have caught up with its report's revisions.
+for (let i = 0; i < 600; i++) {
+  const { body } = await call('GET', '/projections');
+  if (JSON.parse(body).every((p) => p.lag === 0)) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
 const signedIn = await new Promise((resolve, reject) => {
   const form = `token=${encodeURIComponent(token)}&next=%2F`;
   const request = http.request(
