@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { projectionRegistry, rebuildByName } from '../src/operations/projection-registry';
 import { verifyProof } from '../src/verify-proof/verify-proof-command';
 import { PostgresEventStore } from '@tally/event-store';
-import { fileTarget, useTestApp } from './support/test-app';
+import { parseApiKeys } from '../src/config/tally-config';
+import { TOKENS, createTestApp, fileTarget, useTestApp } from './support/test-app';
 
 /**
  * Published digests: an outsider who kept one can prove, with the public key alone, that the
@@ -205,6 +206,33 @@ describe('published digests', () => {
         other.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
       ),
     ).toBe(true);
+  });
+
+  it('publishes on its own every interval when the log grew, and only then', async () => {
+    const ticking = await createTestApp(
+      { apiKeys: parseApiKeys(`rae:reader:${TOKENS.reader}`), digestIntervalSeconds: 1 },
+      { logLevel: 'silent' },
+      t.db,
+    );
+    try {
+      const latest = async () =>
+        (await ticking.as('reader').get('/digests/latest').expect(200)).body;
+      await fileTarget(t, 'grown');
+      await caughtUp();
+      const before = await latest();
+      let after = before;
+      for (let i = 0; i < 40 && after.sequence === before.sequence; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = await latest();
+      }
+      expect(after.sequence).toBe(before.sequence + 1);
+      expect(digestSigned(after, key)).toBe(true);
+      // Nothing new: no new digest.
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect((await latest()).sequence).toBe(after.sequence);
+    } finally {
+      await ticking.close();
+    }
   });
 
   describe('against whoever owns the database', () => {

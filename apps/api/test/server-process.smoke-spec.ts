@@ -75,6 +75,17 @@ describe('npm start on the embedded default', () => {
       [18, 23],
       [23, 23], // the second publisher's lower claim, not adopted
     ]);
+    // The key digests are signed with, printed as the server serves it; the sign-in page too.
+    const printed =
+      /digests are signed with key ([0-9a-f]{16}) .*:\n(-----BEGIN PUBLIC KEY-----\n[^-]+-----END PUBLIC KEY-----)/.exec(
+        output,
+      );
+    expect(printed).not.toBeNull();
+    const served = await fetch(`http://127.0.0.1:${port}/digests/key`, {
+      headers: { Authorization: `Bearer ${token}` },
+    }).then((r) => r.text());
+    expect(served.trim()).toBe(printed![2]);
+    expect(output).toContain('/ui/sign-in');
     expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(true);
 
     // 'close' waits for the server itself, which shares npm's output pipes, not only for npm.

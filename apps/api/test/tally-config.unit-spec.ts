@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, loadConfig, weakTokenWarnings } from '../src/config/tally-config';
 
 describe('loadConfig', () => {
@@ -38,6 +39,18 @@ describe('loadConfig', () => {
     });
   });
 
+  it('takes the key that signs digests and how often to publish them', () => {
+    const pem = generateKeyPairSync('ed25519')
+      .privateKey.export({ format: 'pem', type: 'pkcs8' })
+      .toString();
+    expect(loadConfig({})).toMatchObject({ signingKey: null, digestIntervalSeconds: 3600 });
+    const config = loadConfig({
+      TALLY_SIGNING_KEY: pem.replace(/\n/g, '\\n'),
+      TALLY_DIGEST_INTERVAL: '60',
+    });
+    expect(config).toMatchObject({ signingKey: pem, digestIntervalSeconds: 60 });
+  });
+
   it.each([
     [{ DATABASE_URL: 'postgres://u@h/db' }, /TALLY_API_KEYS is required/],
     [{ DATABASE_URL: 'mysql://u@h/db', TALLY_API_KEYS: 'a:admin:12345678' }, /postgres:\/\//],
@@ -51,6 +64,16 @@ describe('loadConfig', () => {
     [{ TALLY_TRUST_PROXY: 'proxy.example' }, /TALLY_TRUST_PROXY has "proxy.example"/],
     [{ TALLY_TRUST_PROXY: '10.0.0.0/33' }, /TALLY_TRUST_PROXY has "10.0.0.0\/33"/],
     [{ TALLY_MIGRATION_DATABASE_URL: 'postgres://o@h/db' }, /needs DATABASE_URL/],
+    [{ TALLY_SIGNING_KEY: 'not a key' }, /TALLY_SIGNING_KEY must be an Ed25519 private key/],
+    [
+      {
+        TALLY_SIGNING_KEY: generateKeyPairSync('ec', { namedCurve: 'P-256' })
+          .privateKey.export({ format: 'pem', type: 'pkcs8' })
+          .toString(),
+      },
+      /TALLY_SIGNING_KEY must be an Ed25519 private key/,
+    ],
+    [{ TALLY_DIGEST_INTERVAL: '0' }, /TALLY_DIGEST_INTERVAL/],
     [
       {
         DATABASE_URL: 'postgres://u@h/db',

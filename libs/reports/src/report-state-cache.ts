@@ -13,9 +13,12 @@ export const REPORTS_EVENT_STORE = Symbol('REPORTS_EVENT_STORE');
  */
 export const RECENT_STATES_BYTES = 32 * 1024 * 1024;
 
-/** A state's weight in memory: its JSON text as UTF-16, which the objects take about as much as. */
+/**
+ * A state's weight in memory: its JSON text's length times what V8's objects and strings take a
+ * character of it (measured: heap used over a cache full of imported states, 4.4 bytes).
+ */
 function weightOf(state: ReportState): number {
-  return JSON.stringify(state).length * 2;
+  return JSON.stringify(state).length * 4.5;
 }
 
 /**

@@ -96,10 +96,12 @@ export async function importLines(
     () => new Lane(run),
   );
   // Lines are read a batch at a time, so that one statement finds which of their keys an
-  // earlier import used, instead of a lookup per line; a key given earlier in this file is not
-  // taken for unused.
+  // earlier import used, instead of a lookup per line; a key given lately in this file is not
+  // taken for unused (one given earlier has run, and the lookup finds it).
   const batch: ReadLine[] = [];
-  const given = new Set<string>();
+  const given = new RecentKeys(
+    Math.max(RECENT_KEYS, 2 * (lanes.length * (LANE_DEPTH + 1) + LOOKUP_BATCH)),
+  );
   const dispatch = async () => {
     const reads = batch.splice(0);
     const used =
@@ -142,6 +144,33 @@ export async function importLines(
   if (broken) throw broken.failure;
   failures.sort((a, b) => a.line - b.line);
   return { lines, recorded, unchanged, failed: failures.length, failures };
+}
+
+/**
+ * How many keys given lately are kept: more than the lines that can be read and not yet run
+ * (a batch, and every lane full), so that a key given earlier is either kept or committed.
+ */
+const RECENT_KEYS = 8_192;
+
+/** The last `size` keys given, in a ring: a bounded memory of a file of any length. */
+class RecentKeys {
+  private readonly ring: string[] = [];
+  private readonly kept = new Set<string>();
+  private next = 0;
+
+  constructor(private readonly size: number) {}
+
+  has(key: string): boolean {
+    return this.kept.has(key);
+  }
+
+  add(key: string): void {
+    if (this.kept.has(key)) return;
+    if (this.ring.length === this.size) this.kept.delete(this.ring[this.next]);
+    this.ring[this.next] = key;
+    this.next = (this.next + 1) % this.size;
+    this.kept.add(key);
+  }
 }
 
 /** How many lines a lane holds before the reader waits for it. */
