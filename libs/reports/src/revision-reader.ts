@@ -35,8 +35,16 @@ export interface StoredRevision extends RevisionFacts {
 }
 
 /** The columns of `report_revisions r` that hold a revision's facts. */
-export const FACT_COLUMNS =
-  'r.revision, r.kind, r.reason, r.actor, r.recorded_at, r.reported_at, r.source';
+export const FACT_COLUMNS = `r.revision, r.kind, r.reason, r.actor,
+  ${isoText('r.recorded_at')} AS recorded_at, ${isoText('r.reported_at')} AS reported_at, r.source`;
+
+/**
+ * A time column as ISO 8601 UTC text with milliseconds, as the API shows times: formatted by the
+ * database, so that a history of thousands of rows parses no date and formats none.
+ */
+export function isoText(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
 
 /** A row with the fact columns, as `pg` reads them. */
 export interface FactRow {
@@ -44,8 +52,9 @@ export interface FactRow {
   kind: RevisionKind;
   reason: string | null;
   actor: string | null;
-  recorded_at: Date;
-  reported_at: Date;
+  /** ISO 8601 UTC (`isoText`). */
+  recorded_at: string;
+  reported_at: string;
   source: Source | null;
 }
 
@@ -55,8 +64,8 @@ export function factsOf(row: FactRow): RevisionFacts {
     kind: row.kind,
     reason: row.reason,
     actor: row.actor,
-    recordedAt: row.recorded_at.toISOString(),
-    reportedAt: row.reported_at.toISOString(),
+    recordedAt: row.recorded_at,
+    reportedAt: row.reported_at,
     source: row.source,
   };
 }

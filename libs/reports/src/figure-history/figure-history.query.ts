@@ -5,14 +5,7 @@ import { Pool } from 'pg';
 import { Amount, FigureNotFound } from '../domain';
 import { FigureChangeClaim } from '../projections/figure-history.projection';
 import { REPORTS_POOL } from '../report-state-cache';
-import {
-  FACT_COLUMNS,
-  FactRow,
-  ReportAt,
-  RevisionFacts,
-  RevisionReader,
-  factsOf,
-} from '../revision-reader';
+import { FACT_COLUMNS, FactRow, ReportAt, RevisionFacts, RevisionReader } from '../revision-reader';
 
 export interface FigureChangeItem extends RevisionFacts {
   /** The report's figure before and after the revision (equal when its claim was not adopted). */
@@ -83,7 +76,13 @@ export class FigureHistoryHandler implements IQueryHandler<FigureHistoryQuery> {
     );
     if (rows.length === 0 && after === null) throw new FigureNotFound(reportId, key);
     const items = rows.slice(0, limit).map((row) => ({
-      ...factsOf(row),
+      revision: row.revision,
+      kind: row.kind,
+      reason: row.reason,
+      actor: row.actor,
+      recordedAt: row.recorded_at,
+      reportedAt: row.reported_at,
+      source: row.source,
       from: row.from_amount,
       to: row.to_amount,
       amount: row.amount,
@@ -98,7 +97,7 @@ export class FigureHistoryHandler implements IQueryHandler<FigureHistoryQuery> {
       nextCursor: last
         ? nextHistoryCursor(order, {
             revision: last.revision,
-            reportedAt: last.reported_at.toISOString(),
+            reportedAt: last.reported_at,
           })
         : null,
     };
