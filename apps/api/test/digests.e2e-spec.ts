@@ -16,7 +16,13 @@ import { projectionRegistry, rebuildByName } from '../src/operations/projection-
 import { verifyProof } from '../src/verify-proof/verify-proof-command';
 import { PostgresEventStore } from '@tally/event-store';
 import { parseApiKeys } from '../src/config/tally-config';
-import { TOKENS, createTestApp, fileTarget, useTestApp } from './support/test-app';
+import {
+  TOKENS,
+  createTestApp,
+  fileTarget,
+  useTestApp,
+  caughtUp as caughtUpWith,
+} from './support/test-app';
 
 /**
  * Published digests: an outsider who kept one can prove, with the public key alone, that the
@@ -28,15 +34,7 @@ describe('published digests', () => {
   let key: string;
   const reader = (path: string) => t.as('reader').get(path);
 
-  async function caughtUp(): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const { body } = await t.as('admin').get('/projections').expect(200);
-      if (body.every((p: { lag: number }) => p.lag === 0)) return;
-      if (Date.now() > deadline) throw new Error(`projections lag: ${JSON.stringify(body)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const caughtUp = () => caughtUpWith(t);
 
   async function publish(): Promise<Digest> {
     await caughtUp();

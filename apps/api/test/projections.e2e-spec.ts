@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import { OWNER_POOL, PG_POOL } from '../src/database/database.module';
 import { projectionRegistry, rebuildByName } from '../src/operations/projection-registry';
 import { ProjectionsService } from '../src/operations/projections.service';
-import { useTestApp } from './support/test-app';
+import { useTestApp, caughtUp as caughtUpWith } from './support/test-app';
 
 const TABLES = projectionRegistry().flatMap((entry) => entry.projection.tables);
 
@@ -31,15 +31,7 @@ describe('projections: rebuilds, status and totals as of any time', () => {
     return sums;
   }
 
-  async function caughtUp(): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const { body } = await t.as('admin').get('/projections');
-      if (body.every((p: { lag: number }) => p.lag === 0)) return;
-      if (Date.now() > deadline) throw new Error(`projections lag: ${JSON.stringify(body)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const caughtUp = () => caughtUpWith(t);
 
   const eventStore = (): PostgresEventStore => t.app.get(REPORTS_EVENT_STORE);
 

@@ -1,5 +1,5 @@
 import { createDataSource, migrate } from '../src/database/data-source';
-import { useTestApp } from './support/test-app';
+import { useTestApp, caughtUp as caughtUpWith } from './support/test-app';
 
 /**
  * The reported axis read from its read models agrees, at every reported time and recorded time
@@ -108,16 +108,7 @@ describe('the reported axis against its definition', () => {
     await caughtUp();
   });
 
-  /** Until the async totals have applied every event. */
-  async function caughtUp(): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const { body } = await t.as('admin').get('/projections');
-      if (body.every((p: { lag: number }) => p.lag === 0)) return;
-      if (Date.now() > deadline) throw new Error(`projections lag: ${JSON.stringify(body)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const caughtUp = () => caughtUpWith(t);
 
   interface Item {
     revision: number;

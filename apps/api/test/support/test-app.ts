@@ -158,6 +158,17 @@ export async function fileTarget(t: TestApp, title: string): Promise<string> {
 
 export const bearer = (role: Role) => `Bearer ${TOKENS[role]}`;
 
+/** Until every async projection has applied every event (within 10 s). */
+export async function caughtUp(t: TestApp): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { body } = await t.as('admin').get('/projections').expect(200);
+    if (body.every((p: { lag: number }) => p.lag === 0)) return;
+    if (Date.now() > deadline) throw new Error(`projections lag: ${JSON.stringify(body)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** Every stored event, oldest first, to assert what a request wrote (or did not). */
 export async function storedEvents(db: TestDatabase) {
   const { rows } = await db.pool.query<{

@@ -5,7 +5,14 @@ import { Pool } from 'pg';
 import { Amount, FigureNotFound } from '../domain';
 import { FigureChangeClaim } from '../projections/figure-history.projection';
 import { REPORTS_POOL } from '../report-state-cache';
-import { FACT_COLUMNS, FactRow, ReportAt, RevisionFacts, RevisionReader } from '../revision-reader';
+import {
+  FACT_COLUMNS,
+  FactRow,
+  ReportAt,
+  RevisionFacts,
+  RevisionReader,
+  factsOf,
+} from '../revision-reader';
 
 export interface FigureChangeItem extends RevisionFacts {
   /** The report's figure before and after the revision (equal when its claim was not adopted). */
@@ -75,21 +82,18 @@ export class FigureHistoryHandler implements IQueryHandler<FigureHistoryQuery> {
       ],
     );
     if (rows.length === 0 && after === null) throw new FigureNotFound(reportId, key);
-    const items = rows.slice(0, limit).map((row) => ({
-      revision: row.revision,
-      kind: row.kind,
-      reason: row.reason,
-      actor: row.actor,
-      recordedAt: row.recorded_at,
-      reportedAt: row.reported_at,
-      source: row.source,
-      from: row.from_amount,
-      to: row.to_amount,
-      amount: row.amount,
-      publisher: row.publisher,
-      adopted: row.adopted,
-      late: row.late,
-    }));
+    // Fields added to the facts' object, not spread into a new one: a history of thousands of
+    // rows pays a spread per row (a third of the report page's time).
+    const items = rows.slice(0, limit).map((row) =>
+      Object.assign(factsOf(row), {
+        from: row.from_amount,
+        to: row.to_amount,
+        amount: row.amount,
+        publisher: row.publisher,
+        adopted: row.adopted,
+        late: row.late,
+      }),
+    );
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     return {
       key,
