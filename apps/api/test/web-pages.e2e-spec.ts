@@ -143,6 +143,10 @@ describe('web pages', () => {
     const verified = await browser.get(`/ui/reports/${id}?verify=1`).expect(200);
     expect(verified.text).toContain('Verified: the chain of 3 revisions');
     await browser.get(`/ui/reports/${id}?revision=x`).expect(400);
+    for (const time of ['0000-01-01T00:00', '2026-02-30T10:00', 'soon', '2026-11-20T25:00']) {
+      await browser.get(`/ui/reports/${id}?asOf=${time}`).expect(400);
+      await browser.get(`/ui/reports/${id}?reportedAsOf=${time}`).expect(400);
+    }
     await browser.get(`/ui/reports/${id}?revision=1&asOf=2026-11-20T00:00`).expect(400);
   });
 
@@ -286,6 +290,20 @@ describe('web pages', () => {
     } finally {
       await open.close();
     }
+  });
+
+  it('refuses what the API refuses, with a page, and answers API clients with problem details', async () => {
+    const { browser } = await signedIn('reader');
+    for (const path of ['/?q=a%00b', '/?location=x%00', `/ui/reports/${id}?constructor=x`]) {
+      const response = await browser.get(path).expect(400);
+      expect(response.headers['content-type']).toMatch(/text\/html/);
+    }
+    const anonymous = await request(t.app.getHttpServer())
+      .post('/ui/reports')
+      .set('Accept', 'application/json')
+      .send({ title: 'x' })
+      .expect(401);
+    expect(anonymous.headers['content-type']).toMatch(/application\/problem\+json/);
   });
 
   it('signs out: the session ends', async () => {

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Public, ValidationFailed } from '@tally/http';
+import { Public, ValidationFailed, parseZonedTime, refusedInput } from '@tally/http';
 import type { TallyRequest } from '@tally/http';
 import {
   DiffRevisionsQuery,
@@ -179,6 +179,7 @@ export class WebController {
 
   @Post('ui/sign-in')
   signIn(@Req() request: TallyRequest, @Res() response: Response) {
+    this.frame(request, 'Sign in');
     const body = (request.body ?? {}) as Record<string, unknown>;
     const next = safeNext(body.next);
     const principal =
@@ -403,6 +404,8 @@ export class WebController {
   private reader(request: TallyRequest, response: Response, title: string): PageFrame | null {
     const frame = this.frame(request, title);
     if (frame.principal || this.sessions.publicRead) return frame;
+    if (!wantsPage(request))
+      throw new WebPageError(401, 'Sign in first', 'This page needs a session.');
     response.redirect(303, `/ui/sign-in?next=${encodeURIComponent(request.originalUrl)}`);
     return null;
   }
@@ -410,6 +413,9 @@ export class WebController {
   /** The frame of an editor's page: a reader is refused with a page saying why. */
   private editor(request: TallyRequest, response: Response, title: string): PageFrame | null {
     const frame = this.frame(request, title);
+    if (!frame.principal && !wantsPage(request)) {
+      throw new WebPageError(401, 'Sign in first', 'This page needs a session.');
+    }
     if (!frame.principal) {
       response.redirect(
         303,
@@ -428,6 +434,11 @@ export class WebController {
   }
 
   private frame(request: TallyRequest, title: string): PageFrame {
+    // What the API refuses anywhere (NUL, lone surrogates, reserved keys), a page refuses too.
+    const refused = refusedInput(request.query, 'query') ?? refusedInput(request.body, 'body');
+    if (refused) {
+      throw new WebPageError(400, 'That cannot be read', `${refused.path}: ${refused.message}`);
+    }
     const principal = this.sessions.principal(request);
     if (principal) request.principal = principal;
     return {
@@ -454,9 +465,9 @@ export class WebController {
     const time = (value: unknown) => {
       const given = text(value, 40);
       if (!given) return undefined;
-      const zoned = /(Z|[+-]\d\d:\d\d)$/.test(given) ? given : `${given}Z`;
-      const at = new Date(zoned);
-      if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(given) || Number.isNaN(at.getTime())) {
+      // A datetime-local field's value (no zone) is UTC; the API's bounds and calendar apply.
+      const at = parseZonedTime(/(Z|[+-]\d\d:\d\d)$/.test(given) ? given : `${given}Z`);
+      if (!at) {
         throw new WebPageError(400, 'That time is not one', `“${given}” is not a date and time.`);
       }
       return at.toISOString();
@@ -493,6 +504,11 @@ export class WebController {
     response.setHeader('Cache-Control', 'no-store');
     response.send(this.views.render(view, frame, data));
   }
+}
+
+/** A browser's request (it takes HTML), not an API client's. */
+function wantsPage(request: TallyRequest): boolean {
+  return request.accepts(['html', 'json', 'application/problem+json']) === 'html';
 }
 
 function text(value: unknown, max: number): string {
