@@ -143,6 +143,9 @@ describe('web pages', () => {
     const verified = await browser.get(`/ui/reports/${id}?verify=1`).expect(200);
     expect(verified.text).toContain('Verified: the chain of 3 revisions');
     await browser.get(`/ui/reports/${id}?revision=x`).expect(400);
+    await browser.get(`/ui/reports/${id}?revision=9999999999`).expect(400);
+    await browser.get(`/ui/reports/${id}?before=99999999999`).expect(200);
+    await browser.get(`/ui/reports/${id}/diff?from=1&to=9999999999`).expect(400);
     for (const time of ['0000-01-01T00:00', '2026-02-30T10:00', 'soon', '2026-11-20T25:00']) {
       await browser.get(`/ui/reports/${id}?asOf=${time}`).expect(400);
       await browser.get(`/ui/reports/${id}?reportedAsOf=${time}`).expect(400);

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { ReportNotFound, RevisionNotFound } from '@tally/reports';
+import { ReportError, ReportNotFound, RevisionNotFound } from '@tally/reports';
 import type { TallyRequest } from '@tally/http';
 import type { Response } from 'express';
 import { ProblemDetailsFilter } from '../http/problem-details.filter';
@@ -74,6 +74,9 @@ function pageOf(error: unknown): { status: number; heading: string; detail: stri
   }
   if (error instanceof RevisionNotFound) {
     return { status: 404, heading: 'Not at that point', detail: error.message };
+  }
+  if (error instanceof ReportError) {
+    return { status: 400, heading: 'That did not work', detail: error.message };
   }
   if (error instanceof HttpException && error.getStatus() < 500) {
     return { status: error.getStatus(), heading: 'That did not work', detail: error.message };

@@ -1,13 +1,14 @@
 import { Controller, Get, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Public, ValidationFailed, parseZonedTime, refusedInput } from '@tally/http';
+import { MAX_INT32, Public, ValidationFailed, parseZonedTime, refusedInput } from '@tally/http';
 import type { TallyRequest } from '@tally/http';
 import {
   DiffRevisionsQuery,
   GetReportQuery,
   ListReportsQuery,
   REPORT_STATUSES,
+  ReportError,
   ReportNotFound,
   RevisionConflict,
   reportAt,
@@ -94,11 +95,12 @@ export class WebController {
     if (!frame) return;
     const at = this.travel(request);
     const axis = request.query.axis === 'recorded' ? 'recorded' : 'reported';
-    const before = Number(request.query.before);
+    const before = Number(text(request.query.before, 12));
     const page = await this.pages.page(this.reportId(id), at, {
       axis,
       verify: request.query.verify === '1',
-      logBefore: Number.isSafeInteger(before) && before > 1 ? before : undefined,
+      logBefore:
+        Number.isSafeInteger(before) && before > 1 && before <= MAX_INT32 ? before : undefined,
     });
     const base = `/ui/reports/${id}`;
     const keep = new URLSearchParams(
@@ -372,6 +374,8 @@ export class WebController {
         return { errors: errorsOf(error) };
       }
       if (error instanceof ReportNotFound) throw error;
+      // The domain's refusals (a reason required, a retracted report, …): said on the form.
+      if (error instanceof ReportError) return { errors: errorsOf(error) };
       const status = (error as { status?: number }).status;
       if (status && status >= 400 && status < 500) return { errors: [reasonOf(error)] };
       throw error;
@@ -473,7 +477,7 @@ export class WebController {
       return at.toISOString();
     };
     const revision = text(request.query.revision, 12);
-    if (revision && !/^[1-9]\d{0,9}$/.test(revision)) {
+    if (revision && (!/^[1-9]\d{0,9}$/.test(revision) || Number(revision) > MAX_INT32)) {
       throw new WebPageError(
         400,
         'That revision is not one',
@@ -522,7 +526,7 @@ function choice<T extends string>(value: unknown, allowed: readonly T[]): T | un
 function revisionParam(value: unknown, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (typeof value !== 'string' || !/^[1-9]\d{0,9}$/.test(value) || !Number.isSafeInteger(n)) {
+  if (typeof value !== 'string' || !/^[1-9]\d{0,9}$/.test(value) || n > MAX_INT32) {
     throw new WebPageError(400, 'That revision is not one', 'A revision is a whole number from 1.');
   }
   return n;
