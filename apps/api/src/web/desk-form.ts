@@ -131,8 +131,8 @@ function lines(text: string): string[] {
     .filter((line) => line !== '');
 }
 
-/** A datetime-local value (no zone) read as UTC. */
-function zoned(text: string): string {
+/** A datetime-local field's value (no zone) read as UTC; a value with a zone as it is. */
+export function zoned(text: string): string {
   return /(Z|[+-]\d\d:\d\d)$/.test(text) ? text : `${text.length === 16 ? `${text}:00` : text}Z`;
 }
 

@@ -19,7 +19,7 @@ import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { WriteCommand, checkedBody, messageOf, reasonOf } from '../http/write-commands';
 import { ReportPages, valueText } from './report-page';
-import { DeskForm, bodyOf, emptyForm, formOf } from './desk-form';
+import { DeskForm, bodyOf, emptyForm, formOf, zoned } from './desk-form';
 import { WebErrors, WebPageError } from './web-errors.filter';
 import { PageFrame, Views } from './views';
 import { WebSessions } from './web-session';
@@ -470,7 +470,7 @@ export class WebController {
       const given = text(value, 40);
       if (!given) return undefined;
       // A datetime-local field's value (no zone) is UTC; the API's bounds and calendar apply.
-      const at = parseZonedTime(/(Z|[+-]\d\d:\d\d)$/.test(given) ? given : `${given}Z`);
+      const at = parseZonedTime(zoned(given));
       if (!at) {
         throw new WebPageError(400, 'That time is not one', `“${given}” is not a date and time.`);
       }
