@@ -188,7 +188,7 @@ export class RevisionReader {
    * correction, the one reported last, ties to the later revision, after the figure's last
    * removal among them), each other field as the one reported last that changed it set it (else
    * as filed), the sources those revisions cited; its revision is the newest taken into account.
-   * Read from the revision log and the claims read model, not folded.
+   * Read from the reported axis' read models (`reportedState`), not folded.
    */
   async reportedAsOf(reportId: string, reported: Date, asOf?: Date): Promise<ReportState> {
     const upTo = asOf ? await this.revisionAt(reportId, { asOf }) : undefined;
