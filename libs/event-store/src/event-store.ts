@@ -146,9 +146,8 @@ export class PostgresEventStore {
   }
 
   /**
-   * Keeps an idempotent command that appended nothing, decided on the stream at `version`, so
-   * that a repeat gets the same answer whatever is appended in between. Returns the command as
-   * kept: this one, or one with the same id kept first (the caller compares it with its own).
+   * Keeps an idempotent command that appended nothing at `version`, so that a repeat answers the
+   * same whatever comes after; returns it as kept (this one, or the one kept first with its id).
    */
   recordUnchangedCommand(
     commandId: string,

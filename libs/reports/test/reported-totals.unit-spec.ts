@@ -1,9 +1,5 @@
-import {
-  ReportedItem,
-  recordedPeriods,
-  sweepReported,
-  sweepStart,
-} from '../src/projections/reported-totals';
+import { recordedPeriods } from '../src/projections/recorded-periods';
+import { ReportedItem, sweepReported, sweepStart } from '../src/projections/reported-totals';
 
 const FILED = { location: 'Deir Ezzor', status: 'developing' } as const;
 const day = (d: number) => `2026-11-${String(d).padStart(2, '0')}T00:00:00.000Z`;

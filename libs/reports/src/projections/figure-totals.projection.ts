@@ -12,13 +12,12 @@ import {
 } from '../domain';
 import { reportIdsOf } from '../report-stream';
 import { foldByReport } from './report-states';
+import { RecordedPeriod, recordedPeriods } from './recorded-periods';
 import {
-  RecordedPeriod,
   ReportedItem,
   ReportedSweep,
   boundsOf,
   continuesSweep,
-  recordedPeriods,
   sweepStart,
 } from './reported-totals';
 
