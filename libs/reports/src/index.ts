@@ -29,6 +29,7 @@ export { GetReportQuery } from './get-report/get-report.query';
 export { reportAt } from './get-report/get-report.controller';
 export { ListReportsQuery } from './list-reports/list-reports.query';
 export { ListRevisionsQuery } from './list-revisions/list-revisions.query';
+export { revisionNumber } from './list-revisions/list-revisions.controller';
 export type { RevisionItem } from './list-revisions/list-revisions.query';
 export { DiffRevisionsQuery } from './diff-revisions/diff-revisions.query';
 export { FigureHistoryQuery } from './figure-history/figure-history.query';

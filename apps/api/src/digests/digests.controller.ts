@@ -21,7 +21,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiErrors, RequiresRole, ValidationFailed } from '@tally/http';
-import { reportStreamId } from '@tally/reports';
+import { reportStreamId, revisionNumber } from '@tally/reports';
 import { LogShrunkError } from '@tally/event-store';
 import { DigestsService } from './digests.service';
 
@@ -183,13 +183,11 @@ export class ProofController {
     @Param('n') n: string,
     @Query('digest') digestText: unknown,
   ) {
-    if (!/^[1-9]\d{0,9}$/.test(n) || Number(n) > 2_147_483_647) {
-      throw ValidationFailed.at('n', 'must be a revision number, from 1');
-    }
+    const revision = revisionNumber(n, 'n');
     const digest = await this.digests.log.get(sequenceOf(digestText, 'digest'));
     if (!digest) throw new NotFoundException(`no digest ${String(digestText)}`);
     const proof = await refusingShrunk(() =>
-      this.digests.log.inclusion(digest, reportStreamId(id), Number(n)),
+      this.digests.log.inclusion(digest, reportStreamId(id), revision),
     );
     if (!proof) {
       throw new NotFoundException(

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ReportError, ReportNotFound, RevisionNotFound } from '@tally/reports';
+import { ValidationFailed } from '@tally/http';
 import type { TallyRequest } from '@tally/http';
 import type { Response } from 'express';
 import { ProblemDetailsFilter } from '../http/problem-details.filter';
@@ -77,6 +78,10 @@ function pageOf(error: unknown): { status: number; heading: string; detail: stri
   }
   if (error instanceof ReportError) {
     return { status: 400, heading: 'That did not work', detail: error.message };
+  }
+  if (error instanceof ValidationFailed) {
+    const detail = error.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+    return { status: 400, heading: 'That cannot be read', detail };
   }
   if (error instanceof HttpException && error.getStatus() < 500) {
     return { status: error.getStatus(), heading: 'That did not work', detail: error.message };

@@ -13,6 +13,7 @@ import {
   RevisionConflict,
   reportAt,
   reportListCursor,
+  revisionNumber,
   reportView,
 } from '@tally/reports';
 import type { Response } from 'express';
@@ -135,8 +136,8 @@ export class WebController {
     if (!frame) return;
     const reportId = this.reportId(id);
     const now = await this.queries.execute(new GetReportQuery(reportId, {}));
-    const from = revisionParam(request.query.from, 1);
-    const to = revisionParam(request.query.to, now.revision);
+    const from = revisionParam(request.query.from, 'from', 1);
+    const to = revisionParam(request.query.to, 'to', now.revision);
     if (from === to || from > now.revision || to > now.revision) {
       throw new WebPageError(
         400,
@@ -476,17 +477,10 @@ export class WebController {
       }
       return at.toISOString();
     };
-    const revision = text(request.query.revision, 12);
-    if (revision && (!/^[1-9]\d{0,9}$/.test(revision) || Number(revision) > MAX_INT32)) {
-      throw new WebPageError(
-        400,
-        'That revision is not one',
-        'A revision is a whole number from 1.',
-      );
-    }
+    const revision = revisionParam(request.query.revision, 'revision', undefined);
     try {
       return reportAt({
-        revision: revision ? Number(revision) : undefined,
+        revision,
         asOf: time(request.query.asOf),
         reportedAsOf: time(request.query.reportedAsOf),
       });
@@ -523,13 +517,14 @@ function choice<T extends string>(value: unknown, allowed: readonly T[]): T | un
   return allowed.find((a) => a === value);
 }
 
-function revisionParam(value: unknown, fallback: number): number {
+/** A revision number parameter, as the API reads one; absent, `fallback`. */
+function revisionParam<T extends number | undefined>(
+  value: unknown,
+  path: string,
+  fallback: T,
+): number | T {
   if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (typeof value !== 'string' || !/^[1-9]\d{0,9}$/.test(value) || n > MAX_INT32) {
-    throw new WebPageError(400, 'That revision is not one', 'A revision is a whole number from 1.');
-  }
-  return n;
+  return revisionNumber(typeof value === 'string' ? value : '', path);
 }
 
 /** A local path to go back to after signing in; the reports otherwise. */
