@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isPowerOfTwo } from './verify-proof';
 
 /**
  * The Merkle tree of RFC 9162 (section 2.1) over a log's entries, each entry an event's hash:
@@ -43,7 +44,7 @@ export type NodeReader = (node: NodeAt) => Hash;
 /** MTH(D[start : start + size]) where the range is built from perfect subtrees. */
 export function rangeHash(start: number, size: number, node: NodeReader): Hash {
   if (size === 1) return node({ level: 0, index: start });
-  if ((size & (size - 1)) === 0 && start % size === 0) {
+  if (isPowerOfTwo(size) && start % size === 0) {
     return node({ level: Math.log2(size), index: start / size });
   }
   const k = splitPoint(size);

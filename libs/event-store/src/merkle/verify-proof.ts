@@ -66,6 +66,12 @@ const hex = (text: string) => {
   return Buffer.from(text, 'hex');
 };
 const odd = (n: number) => n % 2 === 1;
+/** By arithmetic, not 32-bit bitwise operators: a log may outgrow 2^31 entries. */
+export function isPowerOfTwo(n: number): boolean {
+  if (!Number.isSafeInteger(n) || n < 1) return false;
+  while (n % 2 === 0) n /= 2;
+  return n === 1;
+}
 const half = (n: number) => Math.floor(n / 2);
 
 /** RFC 9162 2.1.3.2: the proof leads from the event's leaf to the digest's root. */
@@ -100,7 +106,7 @@ export function consistencyHolds(proof: ConsistencyProof, first: Digest, second:
   if (m === n) return proof.path.length === 0 && first.root === second.root;
   const path = proof.path.map(hex);
   // A first tree of 2^k leaves is a subtree of the second: its root starts the path.
-  if ((m & (m - 1)) === 0) path.unshift(hex(first.root));
+  if (isPowerOfTwo(m)) path.unshift(hex(first.root));
   if (path.length === 0) return false;
   let fn = m - 1;
   let sn = n - 1;

@@ -52,13 +52,11 @@ export function recordedPeriods(
   current.sort((a, b) => Date.parse(a.from) - Date.parse(b.from));
   for (const { item, recordedAt } of events) {
     const at = Date.parse(item.reportedAt);
-    const place = firstNot(items, (other) => inReportedOrder(other, item) < 0);
-    if (!stored && place < items.length) {
-      throw new Error('a report swept again needs its stored items and periods');
-    }
+    // Without them, every event must come after the sweep (and so after the batch before it).
     if (!stored && !continuesSweep(states[states.length - 1] ?? start, [item])) {
       throw new Error('a report swept again needs its stored items and periods');
     }
+    const place = firstNot(items, (other) => inReportedOrder(other, item) < 0);
     items.splice(place, 0, item);
     const resumed: ReportedSweep[] = [];
     const { periods } = sweepReported(
