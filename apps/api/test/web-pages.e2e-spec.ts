@@ -10,15 +10,17 @@ import { TOKENS, createTestApp, useTestApp } from './support/test-app';
 describe('web pages', () => {
   const t = useTestApp();
   const agent = () => request.agent(t.app.getHttpServer());
+  /** A form posted as a browser posts it. */
+  const submit = (browser: ReturnType<typeof agent>, path: string, fields: object) =>
+    browser.post(path).type('form').send(fields);
   const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 
   async function signedIn(role: keyof typeof TOKENS) {
     const browser = agent();
-    const response = await browser
-      .post('/ui/sign-in')
-      .type('form')
-      .send({ token: TOKENS[role], next: '/' })
-      .expect(303);
+    const response = await submit(browser, '/ui/sign-in', {
+      token: TOKENS[role],
+      next: '/',
+    }).expect(303);
     expect(response.headers.location).toBe('/');
     const cookie = response.headers['set-cookie'][0];
     expect(cookie).toMatch(/^tally_session=/);
@@ -35,11 +37,7 @@ describe('web pages', () => {
     expect(home.headers.location).toBe('/ui/sign-in?next=%2F');
     const page = await browser.get('/ui/sign-in').expect(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
-    const refused = await browser
-      .post('/ui/sign-in')
-      .type('form')
-      .send({ token: 'not-a-key' })
-      .expect(401);
+    const refused = await submit(browser, '/ui/sign-in', { token: 'not-a-key' }).expect(401);
     expect(refused.text).toContain('not one of this server');
     expect(refused.headers['set-cookie']).toBeUndefined();
   });
@@ -62,50 +60,38 @@ describe('web pages', () => {
     const { browser, csrf } = await signedIn('editor');
     const form = await browser.get('/ui/new').expect(200);
     expect(form.text).toContain('File a report');
-    const filed = await browser
-      .post('/ui/reports')
-      .type('form')
-      .send({
-        _csrf: csrf,
-        title: 'US airstrikes on 27 positions in Deir Ezzor',
-        location: 'Deir Ezzor',
-        figures: 'killed = 18',
-        sourceUrl: 'https://www.syriahr.com/en/1',
-        sourcePublisher: 'SOHR',
-        reportedAt: '2026-11-20T06:00',
-        reason: 'first report',
-      })
-      .expect(303);
+    const filed = await submit(browser, '/ui/reports', {
+      _csrf: csrf,
+      title: 'US airstrikes on 27 positions in Deir Ezzor',
+      location: 'Deir Ezzor',
+      figures: 'killed = 18',
+      sourceUrl: 'https://www.syriahr.com/en/1',
+      sourcePublisher: 'SOHR',
+      reportedAt: '2026-11-20T06:00',
+      reason: 'first report',
+    }).expect(303);
     id = /\/ui\/reports\/([0-9a-f-]{36})$/.exec(filed.headers.location)![1];
-    const revised = await browser
-      .post(`/ui/reports/${id}/revise`)
-      .type('form')
-      .send({
-        _csrf: csrf,
-        expectedRevision: '1',
-        kind: 'update',
-        figures: 'killed = 23\nkilled{location=الميادين} = 13\nkilled{location=countryside} = 10',
-        sourceUrl: 'https://www.syriahr.com/en/2',
-        sourcePublisher: 'SOHR',
-        reportedAt: '2026-11-21T06:00',
-        reason: 'bodies retrieved',
-      })
-      .expect(303);
+    const revised = await submit(browser, `/ui/reports/${id}/revise`, {
+      _csrf: csrf,
+      expectedRevision: '1',
+      kind: 'update',
+      figures: 'killed = 23\nkilled{location=الميادين} = 13\nkilled{location=countryside} = 10',
+      sourceUrl: 'https://www.syriahr.com/en/2',
+      sourcePublisher: 'SOHR',
+      reportedAt: '2026-11-21T06:00',
+      reason: 'bodies retrieved',
+    }).expect(303);
     expect(revised.headers.location).toBe(`/ui/reports/${id}#r2`);
-    await browser
-      .post(`/ui/reports/${id}/revise`)
-      .type('form')
-      .send({
-        _csrf: csrf,
-        expectedRevision: '2',
-        kind: 'claim',
-        figures: 'killed = 21',
-        sourceUrl: 'https://network.example/1',
-        sourcePublisher: 'Deir Ezzor Network',
-        reportedAt: '2026-11-21T08:00',
-        reason: 'a lower count',
-      })
-      .expect(303);
+    await submit(browser, `/ui/reports/${id}/revise`, {
+      _csrf: csrf,
+      expectedRevision: '2',
+      kind: 'claim',
+      figures: 'killed = 21',
+      sourceUrl: 'https://network.example/1',
+      sourcePublisher: 'Deir Ezzor Network',
+      reportedAt: '2026-11-21T08:00',
+      reason: 'a lower count',
+    }).expect(303);
     const api = await t.as('reader').get(`/reports/${id}`).expect(200);
     expect(api.body).toMatchObject({
       revision: 3,
@@ -165,17 +151,13 @@ describe('web pages', () => {
 
   it('shows a stale form what changed instead of overwriting, and keeps what was typed', async () => {
     const { browser, csrf } = await signedIn('editor');
-    const response = await browser
-      .post(`/ui/reports/${id}/revise`)
-      .type('form')
-      .send({
-        _csrf: csrf,
-        expectedRevision: '1',
-        kind: 'correction',
-        figures: 'killed = 19',
-        reason: 'typo',
-      })
-      .expect(409);
+    const response = await submit(browser, `/ui/reports/${id}/revise`, {
+      _csrf: csrf,
+      expectedRevision: '1',
+      kind: 'correction',
+      figures: 'killed = 19',
+      reason: 'typo',
+    }).expect(409);
     expect(response.text).toContain('Someone changed this report');
     expect(response.text).toMatch(
       /<th scope="row" dir="auto">figures\.killed<\/th><td dir="auto">18<\/td><td dir="auto">23<\/td>/,
@@ -188,43 +170,34 @@ describe('web pages', () => {
 
   it('says what is wrong with a form and records nothing', async () => {
     const { browser, csrf } = await signedIn('editor');
-    const response = await browser
-      .post(`/ui/reports/${id}/revise`)
-      .type('form')
-      .send({
-        _csrf: csrf,
-        expectedRevision: '3',
-        kind: 'update',
-        figures: 'killed is many',
-        reason: 'r',
-      })
-      .expect(400);
+    const response = await submit(browser, `/ui/reports/${id}/revise`, {
+      _csrf: csrf,
+      expectedRevision: '3',
+      kind: 'update',
+      figures: 'killed is many',
+      reason: 'r',
+    }).expect(400);
     expect(response.text).toContain('figures, line 1');
-    const blank = await browser
-      .post('/ui/reports')
-      .type('form')
-      .send({ _csrf: csrf, title: '' })
-      .expect(400);
+    const blank = await submit(browser, '/ui/reports', { _csrf: csrf, title: '' }).expect(400);
     expect(blank.text).toContain('title');
     expect((await t.as('reader').get(`/reports/${id}`).expect(200)).body.revision).toBe(3);
   });
 
   it('refuses a form without its session token, and a reader at the desk', async () => {
     const editor = await signedIn('editor');
-    await editor.browser
-      .post(`/ui/reports/${id}/retract`)
-      .type('form')
-      .send({ reason: 'duplicate', expectedRevision: '3' })
-      .expect(403);
+    await submit(editor.browser, `/ui/reports/${id}/retract`, {
+      reason: 'duplicate',
+      expectedRevision: '3',
+    }).expect(403);
     const reader = await signedIn('reader');
     const desk = await reader.browser.get(`/ui/reports/${id}/revise`).expect(403);
     expect(desk.text).toContain('<h1>The editor&#39;s desk is for editors</h1>');
     expect(desk.text).toContain('rae (reader)');
-    await reader.browser
-      .post(`/ui/reports/${id}/retract`)
-      .type('form')
-      .send({ _csrf: reader.csrf, reason: 'duplicate', expectedRevision: '3' })
-      .expect(403);
+    await submit(reader.browser, `/ui/reports/${id}/retract`, {
+      _csrf: reader.csrf,
+      reason: 'duplicate',
+      expectedRevision: '3',
+    }).expect(403);
     expect((await t.as('reader').get(`/reports/${id}`).expect(200)).body.status).not.toBe(
       'retracted',
     );
@@ -232,18 +205,18 @@ describe('web pages', () => {
 
   it('retracts and restores from the report page', async () => {
     const { browser, csrf } = await signedIn('editor');
-    await browser
-      .post(`/ui/reports/${id}/retract`)
-      .type('form')
-      .send({ _csrf: csrf, reason: 'duplicate', expectedRevision: '3' })
-      .expect(303);
+    await submit(browser, `/ui/reports/${id}/retract`, {
+      _csrf: csrf,
+      reason: 'duplicate',
+      expectedRevision: '3',
+    }).expect(303);
     const page = await browser.get(`/ui/reports/${id}`).expect(200);
     expect(page.text).toContain('status-retracted');
-    await browser
-      .post(`/ui/reports/${id}/restore`)
-      .type('form')
-      .send({ _csrf: csrf, reason: 'not a duplicate', expectedRevision: '4' })
-      .expect(303);
+    await submit(browser, `/ui/reports/${id}/restore`, {
+      _csrf: csrf,
+      reason: 'not a duplicate',
+      expectedRevision: '4',
+    }).expect(303);
   });
 
   it('lists reports with their toll, searched and filtered', async () => {
@@ -311,7 +284,7 @@ describe('web pages', () => {
 
   it('signs out: the session ends', async () => {
     const { browser, csrf } = await signedIn('reader');
-    const out = await browser.post('/ui/sign-out').type('form').send({ _csrf: csrf }).expect(303);
+    const out = await submit(browser, '/ui/sign-out', { _csrf: csrf }).expect(303);
     expect(out.headers['set-cookie'][0]).toMatch(/tally_session=;/);
     await browser.get('/').expect(303);
   });
