@@ -272,6 +272,8 @@ describe('published digests', () => {
                   WHERE e.global_position = o.global_position`);
       });
       await rebuildMerkleLog();
+      // The log goes on, so that the later digest is larger and its proof has a path to check.
+      await fileTarget(t, 'after the swap');
       const after = await publish();
       const { body } = await consistency(honest, after).expect(200);
       expect(consistencyHolds(body, honest, after)).toBe(false);
