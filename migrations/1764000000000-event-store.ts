@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from './sql-migration';
 
 /** The streams table of the first schema (replaced by the unique key in 1764000000005). */
 export const STREAMS = `
@@ -110,11 +110,8 @@ export const APPEND_TO_STREAM = `
  * type, schema version, data and metadata as PostgreSQL's canonical jsonb text, and the recorded
  * time as ISO 8601 UTC with milliseconds. `verifyStream` recomputes the same in Node.
  */
-export class EventStore1764000000000 implements MigrationInterface {
-  name = 'EventStore1764000000000';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+export const EventStore1764000000000 = sqlMigration('EventStore1764000000000', {
+  up: `
       ${STREAMS}
 
       CREATE TABLE events (
@@ -151,16 +148,12 @@ export class EventStore1764000000000 implements MigrationInterface {
         FOR EACH STATEMENT EXECUTE FUNCTION events_refuse_change();
 
       ${APPEND_TO_STREAM}
-    `);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+    `,
+  down: `
       DROP FUNCTION append_to_stream(text, integer, jsonb, jsonb, text, text);
       DROP TABLE commands;
       DROP TABLE events;
       DROP FUNCTION events_refuse_change();
       DROP TABLE streams;
-    `);
-  }
-}
+    `,
+});

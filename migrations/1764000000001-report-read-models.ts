@@ -1,15 +1,12 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from './sql-migration';
 
 /**
  * The reports' read models, written by inline projections in the transaction that appends the
  * events: the current report, the revision log (with the state after each revision, which is
  * what time travel and diffs read) and the history of each figure.
  */
-export class ReportReadModels1764000000001 implements MigrationInterface {
-  name = 'ReportReadModels1764000000001';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+export const ReportReadModels1764000000001 = sqlMigration('ReportReadModels1764000000001', {
+  up: `
       CREATE TABLE report_current (
         report_id uuid PRIMARY KEY,
         revision integer NOT NULL,
@@ -47,14 +44,10 @@ export class ReportReadModels1764000000001 implements MigrationInterface {
         to_amount jsonb,
         PRIMARY KEY (report_id, figure_key, revision)
       );
-    `);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+    `,
+  down: `
       DROP TABLE report_figure_changes;
       DROP TABLE report_revisions;
       DROP TABLE report_current;
-    `);
-  }
-}
+    `,
+});

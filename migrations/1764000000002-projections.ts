@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from './sql-migration';
 
 /** A NOTIFY from every append (replaced by a coalesced one from the store in 1764000000005). */
 export const EVENTS_NOTIFY = `
@@ -15,11 +15,8 @@ export const EVENTS_NOTIFY = `
  * position), its status and, when it stopped on an event it could not apply, where and why.
  * Appends notify `tally_events` so that daemons wake at once instead of waiting for a poll.
  */
-export class Projections1764000000002 implements MigrationInterface {
-  name = 'Projections1764000000002';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+export const Projections1764000000002 = sqlMigration('Projections1764000000002', {
+  up: `
       CREATE TABLE projections (
         name text PRIMARY KEY,
         transaction_id xid8 NOT NULL DEFAULT '0',
@@ -31,14 +28,10 @@ export class Projections1764000000002 implements MigrationInterface {
       );
 
       ${EVENTS_NOTIFY}
-    `);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+    `,
+  down: `
       DROP TRIGGER events_notify ON events;
       DROP FUNCTION events_notify();
       DROP TABLE projections;
-    `);
-  }
-}
+    `,
+});

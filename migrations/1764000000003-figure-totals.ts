@@ -1,15 +1,12 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from './sql-migration';
 
 /**
  * The async projection behind /stats/figures: each report's headline figures over the periods
  * they held (from the revision that set them to the one that changed them), so that totals as
  * recorded at any time are one indexed aggregate, not a replay.
  */
-export class FigureTotals1764000000003 implements MigrationInterface {
-  name = 'FigureTotals1764000000003';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+export const FigureTotals1764000000003 = sqlMigration('FigureTotals1764000000003', {
+  up: `
       CREATE TABLE stats_reports (
         report_id uuid PRIMARY KEY,
         state jsonb NOT NULL
@@ -27,10 +24,6 @@ export class FigureTotals1764000000003 implements MigrationInterface {
       );
       CREATE INDEX stats_figure_periods_measure_idx
         ON stats_figure_periods (measure, valid_from);
-    `);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP TABLE stats_figure_periods; DROP TABLE stats_reports;');
-  }
-}
+    `,
+  down: 'DROP TABLE stats_figure_periods; DROP TABLE stats_reports;',
+});

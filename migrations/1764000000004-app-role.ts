@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from './sql-migration';
 
 /** `grant_app_role` as first written, for the streams table and the append function. */
 export const GRANT_APP_ROLE = `
@@ -25,17 +25,10 @@ export const GRANT_APP_ROLE = `
  *   CREATE ROLE tally_app LOGIN PASSWORD '…';
  *   SELECT grant_app_role('tally_app');   -- as the owner, after the migrations
  */
-export class AppRole1764000000004 implements MigrationInterface {
-  name = 'AppRole1764000000004';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+export const AppRole1764000000004 = sqlMigration('AppRole1764000000004', {
+  up: `
       ${GRANT_APP_ROLE}
       REVOKE ALL ON FUNCTION grant_app_role(name) FROM PUBLIC;
-    `);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP FUNCTION grant_app_role(name)');
-  }
-}
+    `,
+  down: 'DROP FUNCTION grant_app_role(name)',
+});

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from './sql-migration';
 import { APPEND_TO_STREAM, STREAMS } from './1764000000000-event-store';
 import { EVENTS_NOTIFY } from './1764000000002-projections';
 import { GRANT_APP_ROLE } from './1764000000004-app-role';
@@ -23,22 +23,16 @@ export const GRANT_APP_ROLE_LEAN = `CREATE OR REPLACE FUNCTION grant_app_role(p_
  * goes too: a NOTIFY takes a database-wide lock at commit, which made concurrent appends commit
  * one at a time; the store now sends one per 50 ms after its appends commit.
  */
-export class LeanAppend1764000000005 implements MigrationInterface {
-  name = 'LeanAppend1764000000005';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+export const LeanAppend1764000000005 = sqlMigration('LeanAppend1764000000005', {
+  up: `
       DROP TRIGGER events_notify ON events;
       DROP FUNCTION events_notify();
       DROP FUNCTION append_to_stream(text, integer, jsonb, jsonb, text, text);
       DROP TABLE streams;
 
       ${GRANT_APP_ROLE_LEAN}
-    `);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+    `,
+  down: `
       ${STREAMS}
       INSERT INTO streams (stream_id, version, head_hash, updated_at)
       SELECT DISTINCT ON (stream_id) stream_id, stream_version, hash, recorded_at
@@ -48,6 +42,5 @@ export class LeanAppend1764000000005 implements MigrationInterface {
       DROP FUNCTION grant_app_role(name);
       ${GRANT_APP_ROLE}
       REVOKE ALL ON FUNCTION grant_app_role(name) FROM PUBLIC;
-    `);
-  }
-}
+    `,
+});

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from './sql-migration';
 import { GRANT_APP_ROLE_LEAN } from './1764000000005-lean-append';
 
 /**
@@ -49,35 +49,20 @@ export const EVENTS_GUARD = `
       CREATE TRIGGER events_guard BEFORE INSERT ON events
         FOR EACH ROW EXECUTE FUNCTION events_guard();`;
 
-export const GRANT_APP_ROLE_GUARDED = `
-      CREATE OR REPLACE FUNCTION grant_app_role(p_role name) RETURNS void LANGUAGE plpgsql AS $$
-      BEGIN
-        EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), p_role);
-        EXECUTE format('GRANT USAGE ON SCHEMA public TO %I', p_role);
-        EXECUTE format('REVOKE ALL ON events FROM %I', p_role);
+export const GRANT_APP_ROLE_GUARDED = GRANT_APP_ROLE_LEAN.replace(
+  "EXECUTE format('GRANT SELECT, INSERT ON events, commands TO %I', p_role);",
+  `EXECUTE format('REVOKE ALL ON events FROM %I', p_role);
         EXECUTE format('GRANT SELECT ON events TO %I', p_role);
         EXECUTE format('GRANT INSERT ON events TO %I', p_role);
-        EXECUTE format('GRANT SELECT, INSERT ON commands TO %I', p_role);
-        EXECUTE format('GRANT SELECT, INSERT, UPDATE ON projections TO %I', p_role);
-        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON report_current, report_revisions,
-                        report_figure_changes, stats_reports, stats_figure_periods TO %I', p_role);
-        EXECUTE format('GRANT SELECT ON migrations TO %I', p_role);
-        EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO %I', p_role);
-      END $$;`;
+        EXECUTE format('GRANT SELECT, INSERT ON commands TO %I', p_role);`,
+);
 
-export class GuardedEvents1764000000006 implements MigrationInterface {
-  name = 'GuardedEvents1764000000006';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`${EVENTS_GUARD}\n${GRANT_APP_ROLE_GUARDED}`);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+export const GuardedEvents1764000000006 = sqlMigration('GuardedEvents1764000000006', {
+  up: `${EVENTS_GUARD}\n${GRANT_APP_ROLE_GUARDED}`,
+  down: `
       DROP TRIGGER events_guard ON events;
       DROP FUNCTION events_guard();
       ALTER TABLE events DROP COLUMN previous_hash;
       ${GRANT_APP_ROLE_LEAN}
-    `);
-  }
-}
+    `,
+});

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from './sql-migration';
 
 /**
  * Claims: the figure history keeps every claim (what it said, whose, whether it was adopted, or
@@ -6,11 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * flags their consistency checks raise. Rows written before this are rebuilt from the events
  * when the server or `tally migrate` finds them (their states hold no claims).
  */
-export class Claims1764000000007 implements MigrationInterface {
-  name = 'Claims1764000000007';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+export const Claims1764000000007 = sqlMigration('Claims1764000000007', {
+  up: `
       ALTER TABLE report_figure_changes
         ADD COLUMN amount jsonb,
         ADD COLUMN publisher text,
@@ -19,16 +16,12 @@ export class Claims1764000000007 implements MigrationInterface {
       ALTER TABLE report_revisions ADD COLUMN claims jsonb NOT NULL DEFAULT '[]';
       ALTER TABLE report_current ADD COLUMN flags text[] NOT NULL DEFAULT '{}';
       CREATE INDEX report_current_flags_idx ON report_current USING gin (flags);
-    `);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+    `,
+  down: `
       DROP INDEX report_current_flags_idx;
       ALTER TABLE report_current DROP COLUMN flags;
       ALTER TABLE report_revisions DROP COLUMN claims;
       ALTER TABLE report_figure_changes
         DROP COLUMN amount, DROP COLUMN publisher, DROP COLUMN adopted, DROP COLUMN late;
-    `);
-  }
-}
+    `,
+});

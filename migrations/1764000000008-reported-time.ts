@@ -1,13 +1,14 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { grantingAlso, sqlMigration } from './sql-migration';
 import { GRANT_APP_ROLE_GUARDED } from './1764000000006-guarded-events';
 
 /** The fields a report's revisions set, as `report_revisions.changes` names them. */
 const FIELD_PATHS = `c->>'path' IN ('title', 'summary', 'location', 'occurredAt', 'status')
                      OR c->>'path' LIKE 'sources.%'`;
 
-export const GRANT_APP_ROLE_REPORTED = GRANT_APP_ROLE_GUARDED.replace(
-  'report_figure_changes, stats_reports',
-  'report_figure_changes, report_reported_fields, report_reported_heads, stats_reports',
+export const GRANT_APP_ROLE_REPORTED = grantingAlso(
+  GRANT_APP_ROLE_GUARDED,
+  'report_figure_changes',
+  ['report_reported_fields', 'report_reported_heads'],
 );
 
 /**
@@ -22,11 +23,8 @@ export const GRANT_APP_ROLE_REPORTED = GRANT_APP_ROLE_GUARDED.replace(
  *   reported last by it.
  * Filled here from the revision log; the projection keeps them from now on.
  */
-export class ReportedTime1764000000008 implements MigrationInterface {
-  name = 'ReportedTime1764000000008';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+export const ReportedTime1764000000008 = sqlMigration('ReportedTime1764000000008', {
+  up: `
       ALTER TABLE report_figure_changes ADD COLUMN reported_at timestamptz;
       UPDATE report_figure_changes f SET reported_at = r.reported_at
         FROM report_revisions r WHERE r.report_id = f.report_id AND r.revision = f.revision;
@@ -69,17 +67,13 @@ export class ReportedTime1764000000008 implements MigrationInterface {
        WHERE later IS NULL OR later > reported_at;
 
       ${GRANT_APP_ROLE_REPORTED}
-    `);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+    `,
+  down: `
       ${GRANT_APP_ROLE_GUARDED}
       DROP TABLE report_reported_heads;
       DROP TABLE report_reported_fields;
       DROP INDEX report_figure_changes_removed_idx;
       DROP INDEX report_figure_changes_weighed_idx;
       ALTER TABLE report_figure_changes DROP COLUMN reported_at;
-    `);
-  }
-}
+    `,
+});

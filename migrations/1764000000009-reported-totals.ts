@@ -1,9 +1,10 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { grantingAlso, sqlMigration } from './sql-migration';
 import { GRANT_APP_ROLE_REPORTED } from './1764000000008-reported-time';
 
-export const GRANT_APP_ROLE_REPORTED_TOTALS = GRANT_APP_ROLE_REPORTED.replace(
-  'stats_reports, stats_figure_periods',
-  'stats_reports, stats_figure_periods, stats_reported_items, stats_reported_periods',
+export const GRANT_APP_ROLE_REPORTED_TOTALS = grantingAlso(
+  GRANT_APP_ROLE_REPORTED,
+  'stats_figure_periods',
+  ['stats_reported_items', 'stats_reported_periods'],
 );
 
 /**
@@ -14,11 +15,8 @@ export const GRANT_APP_ROLE_REPORTED_TOTALS = GRANT_APP_ROLE_REPORTED.replace(
  * totals projection's rows written before this hold no sweep: the server and `tally migrate`
  * rebuild it from the events when they find one.
  */
-export class ReportedTotals1764000000009 implements MigrationInterface {
-  name = 'ReportedTotals1764000000009';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+export const ReportedTotals1764000000009 = sqlMigration('ReportedTotals1764000000009', {
+  up: `
       ALTER TABLE stats_reports ADD COLUMN reported jsonb;
       CREATE TABLE stats_reported_items (
         report_id uuid NOT NULL,
@@ -45,15 +43,11 @@ export class ReportedTotals1764000000009 implements MigrationInterface {
       CREATE INDEX stats_reported_periods_current_idx
         ON stats_reported_periods (report_id, measure, reported_from) WHERE recorded_to IS NULL;
       ${GRANT_APP_ROLE_REPORTED_TOTALS}
-    `);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+    `,
+  down: `
       ${GRANT_APP_ROLE_REPORTED}
       DROP TABLE stats_reported_periods;
       DROP TABLE stats_reported_items;
       ALTER TABLE stats_reports DROP COLUMN reported;
-    `);
-  }
-}
+    `,
+});

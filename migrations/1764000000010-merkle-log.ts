@@ -1,9 +1,10 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { grantingAlso, sqlMigration } from './sql-migration';
 import { GRANT_APP_ROLE_REPORTED_TOTALS } from './1764000000009-reported-totals';
 
-export const GRANT_APP_ROLE_DIGESTS = GRANT_APP_ROLE_REPORTED_TOTALS.replace(
-  'stats_reported_items, stats_reported_periods',
-  'stats_reported_items, stats_reported_periods, merkle_leaves, merkle_nodes',
+export const GRANT_APP_ROLE_DIGESTS = grantingAlso(
+  GRANT_APP_ROLE_REPORTED_TOTALS,
+  'stats_reported_periods',
+  ['merkle_leaves', 'merkle_nodes'],
 ).replace(
   "EXECUTE format('GRANT SELECT ON migrations TO %I', p_role);",
   `EXECUTE format('GRANT SELECT ON migrations TO %I', p_role);
@@ -16,11 +17,8 @@ export const GRANT_APP_ROLE_DIGESTS = GRANT_APP_ROLE_REPORTED_TOTALS.replace(
  * signed tree heads published (`digests`, append-only like the events); the key that signs them
  * when none is configured (`signing_keys`).
  */
-export class MerkleLog1764000000010 implements MigrationInterface {
-  name = 'MerkleLog1764000000010';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+export const MerkleLog1764000000010 = sqlMigration('MerkleLog1764000000010', {
+  up: `
       CREATE TABLE merkle_leaves (
         leaf_index bigint PRIMARY KEY,
         position text NOT NULL UNIQUE,
@@ -51,16 +49,12 @@ export class MerkleLog1764000000010 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now()
       );
       ${GRANT_APP_ROLE_DIGESTS}
-    `);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+    `,
+  down: `
       ${GRANT_APP_ROLE_REPORTED_TOTALS}
       DROP TABLE signing_keys;
       DROP TABLE digests;
       DROP TABLE merkle_nodes;
       DROP TABLE merkle_leaves;
-    `);
-  }
-}
+    `,
+});
