@@ -3,6 +3,7 @@ import { useTestApp } from './support/test-app';
 const SOHR = { url: 'https://www.syriahr.com/en/1', publisher: 'SOHR' };
 const SANA = { url: 'https://sana.example/en/1', publisher: 'State agency' };
 const LOCAL = { url: 'https://network.example/1' };
+const EVENING = '2026-11-20T18:00:00.000Z';
 
 /**
  * Sources side by side over HTTP: SOHR's toll rises from 18 to 23, a state agency's lower claim
@@ -136,21 +137,11 @@ describe('claims, sources side by side, adoption', () => {
       publisher: 'SOHR',
       urls: [SOHR.url],
       firstReportedAt: '2026-11-20T06:00:00.000Z',
-      lastReportedAt: '2026-11-20T18:00:00.000Z',
+      lastReportedAt: EVENING,
       figures: [
-        { key: 'killed', amount: 23, reportedAt: '2026-11-20T18:00:00.000Z', revision: 2 },
-        {
-          key: 'killed{location=Al-Mayadeen}',
-          amount: 13,
-          reportedAt: '2026-11-20T18:00:00.000Z',
-          revision: 2,
-        },
-        {
-          key: 'killed{location=countryside}',
-          amount: 10,
-          reportedAt: '2026-11-20T18:00:00.000Z',
-          revision: 2,
-        },
+        { key: 'killed', amount: 23, reportedAt: EVENING, revision: 2 },
+        { key: 'killed{location=Al-Mayadeen}', amount: 13, reportedAt: EVENING, revision: 2 },
+        { key: 'killed{location=countryside}', amount: 10, reportedAt: EVENING, revision: 2 },
       ],
     });
     const paged = await get(`/reports/${id}/sources?limit=2`);
@@ -162,12 +153,7 @@ describe('claims, sources side by side, adoption', () => {
   it("shows one figure's claims, the adopted one and their range", async () => {
     expect(await get(`/reports/${id}/figures/killed/sources`)).toEqual({
       key: 'killed',
-      adopted: {
-        amount: 23,
-        publisher: 'SOHR',
-        reportedAt: '2026-11-20T18:00:00.000Z',
-        revision: 2,
-      },
+      adopted: { amount: 23, publisher: 'SOHR', reportedAt: EVENING, revision: 2 },
       range: { min: 18, max: 23 },
       claims: [
         {

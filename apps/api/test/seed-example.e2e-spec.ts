@@ -2,6 +2,19 @@ import { EXAMPLE_REPORT_ID, ReportCommandRunner, seedExample } from '@tally/repo
 import { PG_POOL } from '../src/database/database.module';
 import { storedEvents, useTestApp } from './support/test-app';
 
+const EVENING = '2026-11-20T18:00:00.000Z';
+
+/** How a breakdown of the toll of 23 adds up, as `checks` says it. */
+const checkOfTheToll = (dimension: string, parts: number, count: number, status: string) => ({
+  measure: 'killed',
+  dimension,
+  total: 23,
+  parts: { min: parts, max: parts },
+  count,
+  status,
+  stale: false,
+});
+
 describe('the bundled Deir Ezzor example', () => {
   const t = useTestApp();
 
@@ -41,24 +54,8 @@ describe('the bundled Deir Ezzor example', () => {
     });
     // Breakdowns checked against the toll: by location complete, by nationality partial.
     expect(now.body.checks).toEqual([
-      {
-        measure: 'killed',
-        dimension: 'location',
-        total: 23,
-        parts: { min: 23, max: 23 },
-        count: 2,
-        status: 'complete',
-        stale: false,
-      },
-      {
-        measure: 'killed',
-        dimension: 'nationality',
-        total: 23,
-        parts: { min: 9, max: 9 },
-        count: 1,
-        status: 'partial',
-        stale: false,
-      },
+      checkOfTheToll('location', 23, 2, 'complete'),
+      checkOfTheToll('nationality', 9, 1, 'partial'),
     ]);
     // A second publisher's lower toll, side by side with the adopted one.
     const sources = await t
@@ -67,18 +64,13 @@ describe('the bundled Deir Ezzor example', () => {
       .expect(200);
     expect(sources.body).toEqual({
       key: 'killed',
-      adopted: {
-        amount: 23,
-        publisher: 'SOHR',
-        reportedAt: '2026-11-20T18:00:00.000Z',
-        revision: 2,
-      },
+      adopted: { amount: 23, publisher: 'SOHR', reportedAt: EVENING, revision: 2 },
       range: { min: 21, max: 23 },
       claims: [
         {
           publisher: 'SOHR',
           amount: 23,
-          reportedAt: '2026-11-20T18:00:00.000Z',
+          reportedAt: EVENING,
           revision: 2,
           url: 'https://www.syriahr.com/en/',
           adopted: true,

@@ -2,26 +2,16 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 
 export class FieldErrorResponse {
-  @ApiProperty({ example: 'figures[0].value' })
-  path!: string;
-
-  @ApiProperty({ example: 'value must not be less than 0' })
-  message!: string;
+  @ApiProperty({ example: 'figures[0].value' }) path!: string;
+  @ApiProperty({ example: 'value must not be less than 0' }) message!: string;
 }
 
 /** RFC 9457 problem details, served as application/problem+json. */
 export class ProblemResponse {
-  @ApiProperty({ example: 'urn:tally:problem:validation_failed' })
-  type!: string;
-
-  @ApiProperty({ example: 'Bad Request' })
-  title!: string;
-
-  @ApiProperty({ example: 400 })
-  status!: number;
-
-  @ApiProperty({ example: 'the request is not valid' })
-  detail!: string;
+  @ApiProperty({ example: 'urn:tally:problem:validation_failed' }) type!: string;
+  @ApiProperty({ example: 'Bad Request' }) title!: string;
+  @ApiProperty({ example: 400 }) status!: number;
+  @ApiProperty({ example: 'the request is not valid' }) detail!: string;
 
   @ApiPropertyOptional({ type: [FieldErrorResponse], description: 'validation failures' })
   errors?: FieldErrorResponse[];

@@ -1,10 +1,13 @@
-import { applyDecorators } from '@nestjs/common';
+import { Param, ParseUUIDPipe, applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import {
+  IsInt,
   IsObject,
   IsOptional,
   IsString,
+  Max,
   MaxLength,
+  Min,
   ValidateBy,
   ValidateNested,
   ValidationOptions,
@@ -15,6 +18,18 @@ import type { FieldError } from './http-errors';
 
 /** The largest revision, limit or count a request may give: PostgreSQL's `integer`. */
 export const MAX_INT32 = 2_147_483_647;
+
+/** A path parameter that must be a UUID, such as a report's `id`. */
+export const UuidParam = (name: string) => Param(name, new ParseUUIDPipe());
+
+/** A revision number in a query string: a whole number from 1 to `MAX_INT32`. */
+export const IsRevisionNumber = () =>
+  applyDecorators(
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(MAX_INT32),
+  );
 
 /** ISO 8601 with a zone: `2026-11-20T21:05:00Z` or `…+03:00`. */
 const ZONED_TIME =

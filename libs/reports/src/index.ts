@@ -17,11 +17,9 @@ export { reviseCommandOf } from './revise-report/revise-report.controller';
 export { RecordClaimsDto } from './record-claims/record-claims.dto';
 export { RecordClaimsCommand } from './record-claims/record-claims.command';
 export { claimsCommandOf } from './record-claims/record-claims.controller';
-export { StatusChangeDto } from './shared/status-change.dto';
+export { StatusChangeDto, restoreCommandOf, retractCommandOf } from './shared/status-change.dto';
 export { RetractReportCommand } from './retract-report/retract-report.command';
-export { retractCommandOf } from './retract-report/retract-report.controller';
 export { RestoreReportCommand } from './restore-report/restore-report.command';
-export { restoreCommandOf } from './restore-report/restore-report.controller';
 export { expectedRevisionOf, idempotencyOf } from './shared/write-context';
 // The read use cases, for entry points other than the JSON API (the web pages): the same
 // queries, the same handlers.

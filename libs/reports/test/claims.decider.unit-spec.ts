@@ -40,17 +40,18 @@ const update = (fields: Partial<Extract<ReportCommand, { type: 'ReviseReport' }>
   ({ type: 'ReviseReport', reason: 'new figures', ...fields }) as ReportCommand;
 const claim = (fields: Partial<Extract<ReportCommand, { type: 'RecordClaims' }>>) =>
   ({ type: 'RecordClaims', reason: 'for comparison', ...fields }) as ReportCommand;
+type Source = typeof SOHR;
+/** An update in which `source` puts the toll at `value`, as it said at `reportedAt`. */
+const tollUpdate = (source: Source, value: number, reportedAt: string, kind?: 'correction') =>
+  update({ source, reportedAt, figures: [{ measure: 'killed', value }], ...(kind && { kind }) });
+/** A claim revision in which `source` puts the toll at `value`. */
+const tollClaim = (source: Source, value: number, reportedAt: string) =>
+  claim({ source, reportedAt, figures: [{ measure: 'killed', value }] });
 
 describe('claims and adoption', () => {
   it('records a late update as a claim that is not adopted', () => {
     given(filed, rose)
-      .when(
-        update({
-          source: REUTERS,
-          reportedAt: '2026-11-20T12:00:00.000Z',
-          figures: [{ measure: 'killed', value: 20 }],
-        }),
-      )
+      .when(tollUpdate(REUTERS, 20, '2026-11-20T12:00:00.000Z'))
       .thenMatches([{ data: { kind: 'update', claims: [{ ...killed(20), adopted: false }] } }]);
   });
 
@@ -76,39 +77,19 @@ describe('claims and adoption', () => {
 
   it('lowers the toll with a correction published later', () => {
     given(filed, rose)
-      .when(
-        update({
-          kind: 'correction',
-          source: REUTERS,
-          reportedAt: '2026-11-20T20:00:00.000Z',
-          figures: [{ measure: 'killed', value: 20 }],
-        }),
-      )
+      .when(tollUpdate(REUTERS, 20, '2026-11-20T20:00:00.000Z', 'correction'))
       .thenMatches([{ data: { kind: 'correction', claims: [adopted(killed(20))] } }]);
   });
 
   it('keeps a correction reported earlier than the adopted claim late', () => {
     given(filed, rose)
-      .when(
-        update({
-          kind: 'correction',
-          source: REUTERS,
-          reportedAt: '2026-11-20T07:00:00.000Z',
-          figures: [{ measure: 'killed', value: 20 }],
-        }),
-      )
+      .when(tollUpdate(REUTERS, 20, '2026-11-20T07:00:00.000Z', 'correction'))
       .thenMatches([{ data: { claims: [{ ...killed(20), adopted: false }] } }]);
   });
 
   it('adopts a claim reported at the same time as the adopted one: the later revision wins', () => {
     given(filed, rose)
-      .when(
-        update({
-          source: REUTERS,
-          reportedAt: '2026-11-20T18:00:00.000Z',
-          figures: [{ measure: 'killed', value: 24 }],
-        }),
-      )
+      .when(tollUpdate(REUTERS, 24, '2026-11-20T18:00:00.000Z'))
       .thenMatches([{ data: { claims: [adopted(killed(24))] } }]);
   });
 
@@ -120,38 +101,20 @@ describe('claims and adoption', () => {
 
   it("does not take a repeat of a publisher's latest claim for a new one", () => {
     given(filed, rose)
-      .when(
-        update({
-          source: SOHR,
-          reportedAt: '2026-11-21T08:00:00.000Z',
-          figures: [{ measure: 'killed', value: 23 }],
-        }),
-      )
+      .when(tollUpdate(SOHR, 23, '2026-11-21T08:00:00.000Z'))
       .thenNothing();
   });
 
   it('records the same amount from another publisher: a new claim, adopted, no change', () => {
     given(filed, rose)
-      .when(
-        update({
-          source: REUTERS,
-          reportedAt: '2026-11-21T08:00:00.000Z',
-          figures: [{ measure: 'killed', value: 23 }],
-        }),
-      )
+      .when(tollUpdate(REUTERS, 23, '2026-11-21T08:00:00.000Z'))
       .thenMatches([{ data: { claims: [adopted(killed(23))] } }]);
   });
 
   it('compares a claim with the latest of its publisher by reported time, not by revision', () => {
     // SOHR's latest is 23 (18:00); a backfilled SOHR 18 from the morning is its earlier claim again.
     given(filed, rose)
-      .when(
-        update({
-          source: SOHR,
-          reportedAt: '2026-11-20T05:00:00.000Z',
-          figures: [{ measure: 'killed', value: 18 }],
-        }),
-      )
+      .when(tollUpdate(SOHR, 18, '2026-11-20T05:00:00.000Z'))
       .thenMatches([{ data: { claims: [{ ...killed(18), adopted: false }] } }]);
   });
 });
@@ -159,13 +122,7 @@ describe('claims and adoption', () => {
 describe('claim revisions', () => {
   it('records what a source said, never adopted', () => {
     given(filed, rose)
-      .when(
-        claim({
-          source: STATE_TV,
-          reportedAt: '2026-11-21T08:00:00.000Z',
-          figures: [{ measure: 'killed', value: 18 }],
-        }),
-      )
+      .when(tollClaim(STATE_TV, 18, '2026-11-21T08:00:00.000Z'))
       .then([
         {
           type: 'ReportRevised',

@@ -6,7 +6,6 @@ import {
   HttpCode,
   NotFoundException,
   Param,
-  ParseUUIDPipe,
   Post,
   Query,
 } from '@nestjs/common';
@@ -20,26 +19,23 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiErrors, RequiresRole, ValidationFailed } from '@tally/http';
+import { ApiErrors, RequiresRole, UuidParam, ValidationFailed } from '@tally/http';
 import { reportStreamId, revisionNumber } from '@tally/reports';
 import { LogShrunkError } from '@tally/event-store';
 import { DigestsService } from './digests.service';
 
 export class DigestResponse {
-  @ApiProperty({ example: 3 })
-  sequence!: number;
+  @ApiProperty({ example: 3 }) sequence!: number;
 
   @ApiProperty({ description: 'The position of the last event it covers, as /events gives it.' })
   position!: string;
 
-  @ApiProperty({ description: 'The tree size: how many events, in global order.' })
-  events!: number;
+  @ApiProperty({ description: 'The tree size: how many events, in global order.' }) events!: number;
 
   @ApiProperty({ description: 'RFC 9162 tree head (hex).', pattern: '^[0-9a-f]{64}$' })
   root!: string;
 
-  @ApiProperty({ format: 'date-time' })
-  signedAt!: string;
+  @ApiProperty({ format: 'date-time' }) signedAt!: string;
 
   @ApiProperty({ description: 'The first 16 hex digits of SHA-256 of the public key (SPKI DER).' })
   keyId!: string;
@@ -51,37 +47,19 @@ export class DigestResponse {
 }
 
 export class InclusionProofResponse {
-  @ApiProperty({ description: 'The digest it proves against.' })
-  digest!: number;
-
-  @ApiProperty()
-  treeSize!: number;
-
-  @ApiProperty({ description: 'The event in global order, from 0.' })
-  leafIndex!: number;
-
-  @ApiProperty({ pattern: '^[0-9a-f]{64}$' })
-  eventHash!: string;
-
-  @ApiProperty({ type: [String], description: 'RFC 9162 inclusion path (hex).' })
-  path!: string[];
+  @ApiProperty({ description: 'The digest it proves against.' }) digest!: number;
+  @ApiProperty() treeSize!: number;
+  @ApiProperty({ description: 'The event in global order, from 0.' }) leafIndex!: number;
+  @ApiProperty({ pattern: '^[0-9a-f]{64}$' }) eventHash!: string;
+  @ApiProperty({ type: [String], description: 'RFC 9162 inclusion path (hex).' }) path!: string[];
 }
 
 export class ConsistencyProofResponse {
-  @ApiProperty()
-  from!: number;
-
-  @ApiProperty()
-  to!: number;
-
-  @ApiProperty()
-  fromSize!: number;
-
-  @ApiProperty()
-  toSize!: number;
-
-  @ApiProperty({ type: [String], description: 'RFC 9162 consistency path (hex).' })
-  path!: string[];
+  @ApiProperty() from!: number;
+  @ApiProperty() to!: number;
+  @ApiProperty() fromSize!: number;
+  @ApiProperty() toSize!: number;
+  @ApiProperty({ type: [String], description: 'RFC 9162 consistency path (hex).' }) path!: string[];
 }
 
 /** A proof the log can no longer give, because it lost events a digest covered: a 409. */
@@ -179,7 +157,7 @@ export class ProofController {
   @ApiOkResponse({ type: InclusionProofResponse })
   @ApiErrors(400, 401, 403, 404, 409)
   async proof(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Param('n') n: string,
     @Query('digest') digestText: unknown,
   ) {

@@ -12,34 +12,23 @@ import { ApiErrors, RequiresRole } from '@tally/http';
 import { ProjectionsService } from './projections.service';
 
 export class ProjectionResponse {
-  @ApiProperty({ example: 'figure_totals' })
-  name!: string;
-
-  @ApiProperty({ enum: ['inline', 'async'] })
-  lifecycle!: string;
+  @ApiProperty({ example: 'figure_totals' }) name!: string;
+  @ApiProperty({ enum: ['inline', 'async'] }) lifecycle!: string;
 
   @ApiProperty({ nullable: true, type: String, description: 'The last event applied.' })
   position!: string | null;
 
-  @ApiProperty({ description: 'Committed events not yet applied.' })
-  lag!: number;
-
-  @ApiProperty({ enum: ['running', 'rebuilding', 'error', 'stopped'] })
-  status!: string;
-
-  @ApiPropertyOptional()
-  error?: string;
+  @ApiProperty({ description: 'Committed events not yet applied.' }) lag!: number;
+  @ApiProperty({ enum: ['running', 'rebuilding', 'error', 'stopped'] }) status!: string;
+  @ApiPropertyOptional() error?: string;
 
   @ApiPropertyOptional({ description: 'The event it stopped at, in error.' })
   failedPosition?: string;
 }
 
 export class RebuildStartedResponse {
-  @ApiProperty({ example: 'report_current' })
-  name!: string;
-
-  @ApiProperty({ enum: ['rebuilding'] })
-  status!: string;
+  @ApiProperty({ example: 'report_current' }) name!: string;
+  @ApiProperty({ enum: ['rebuilding'] }) status!: string;
 }
 
 @ApiTags('operations')

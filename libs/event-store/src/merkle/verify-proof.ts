@@ -74,28 +74,41 @@ export function isPowerOfTwo(n: number): boolean {
 }
 const half = (n: number) => Math.floor(n / 2);
 
-/** RFC 9162 2.1.3.2: the proof leads from the event's leaf to the digest's root. */
-export function inclusionHolds(proof: InclusionProof, digest: Digest): boolean {
-  if (proof.treeSize !== digest.events || proof.leafIndex >= proof.treeSize) return false;
-  let fn = proof.leafIndex;
-  let sn = proof.treeSize - 1;
-  let r = sha256(Buffer.from([0]), hex(proof.eventHash));
-  for (const step of proof.path) {
-    const p = hex(step);
+/**
+ * The climb RFC 9162 2.1.3.2 and 2.1.4.2 share: each hash of the path joins the running hashes
+ * from the left (`true`) or the right, as the node numbers `fn` and `sn` say; false when the path
+ * does not end at the root.
+ */
+function climb(
+  fn: number,
+  sn: number,
+  path: readonly Buffer[],
+  join: (sibling: Buffer, onTheLeft: boolean) => void,
+): boolean {
+  for (const sibling of path) {
     if (sn === 0) return false;
-    if (odd(fn) || fn === sn) {
-      r = node(p, r);
+    const onTheLeft = odd(fn) || fn === sn;
+    join(sibling, onTheLeft);
+    if (onTheLeft) {
       while (!odd(fn) && fn !== 0) {
         fn = half(fn);
         sn = half(sn);
       }
-    } else {
-      r = node(r, p);
     }
     fn = half(fn);
     sn = half(sn);
   }
-  return sn === 0 && r.equals(hex(digest.root));
+  return sn === 0;
+}
+
+/** RFC 9162 2.1.3.2: the proof leads from the event's leaf to the digest's root. */
+export function inclusionHolds(proof: InclusionProof, digest: Digest): boolean {
+  if (proof.treeSize !== digest.events || proof.leafIndex >= proof.treeSize) return false;
+  let r = sha256(Buffer.from([0]), hex(proof.eventHash));
+  const reachesRoot = climb(proof.leafIndex, proof.treeSize - 1, proof.path.map(hex), (p, left) => {
+    r = left ? node(p, r) : node(r, p);
+  });
+  return reachesRoot && r.equals(hex(digest.root));
 }
 
 /** RFC 9162 2.1.4.2: the later digest's tree extends the earlier's, nothing before it changed. */
@@ -116,20 +129,9 @@ export function consistencyHolds(proof: ConsistencyProof, first: Digest, second:
   }
   let fr = path[0];
   let sr = path[0];
-  for (const c of path.slice(1)) {
-    if (sn === 0) return false;
-    if (odd(fn) || fn === sn) {
-      fr = node(c, fr);
-      sr = node(c, sr);
-      while (!odd(fn) && fn !== 0) {
-        fn = half(fn);
-        sn = half(sn);
-      }
-    } else {
-      sr = node(sr, c);
-    }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  return fr.equals(hex(first.root)) && sr.equals(hex(second.root)) && sn === 0;
+  const reachesRoot = climb(fn, sn, path.slice(1), (c, left) => {
+    if (left) fr = node(c, fr);
+    sr = left ? node(c, sr) : node(sr, c);
+  });
+  return reachesRoot && fr.equals(hex(first.root)) && sr.equals(hex(second.root));
 }

@@ -1,37 +1,30 @@
-import { Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiProperty } from '@nestjs/swagger';
-import { ApiController, MAX_INT32, ReadRoute, ValidationFailed } from '@tally/http';
-import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import {
+  ApiController,
+  IsRevisionNumber,
+  ReadRoute,
+  UuidParam,
+  ValidationFailed,
+} from '@tally/http';
 import { ChangeResponse } from '../shared/revision.response';
 import { DiffRevisionsQuery } from './diff-revisions.query';
 
 export class DiffParams {
   @ApiProperty({ minimum: 1, example: 1 })
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_INT32)
+  @IsRevisionNumber()
   from!: number;
 
   @ApiProperty({ minimum: 2, example: 2 })
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_INT32)
+  @IsRevisionNumber()
   to!: number;
 }
 
 export class DiffResponse {
-  @ApiProperty({ example: 1 })
-  from!: number;
-
-  @ApiProperty({ example: 2 })
-  to!: number;
-
-  @ApiProperty({ type: [ChangeResponse] })
-  changes!: ChangeResponse[];
+  @ApiProperty({ example: 1 }) from!: number;
+  @ApiProperty({ example: 2 }) to!: number;
+  @ApiProperty({ type: [ChangeResponse] }) changes!: ChangeResponse[];
 }
 
 @ApiController('revisions', 'reports/:id/diff')
@@ -46,7 +39,7 @@ export class DiffRevisionsController {
     },
     errors: [400, 401, 403, 404],
   })
-  diff(@Param('id', new ParseUUIDPipe()) id: string, @Query() params: DiffParams) {
+  diff(@UuidParam('id') id: string, @Query() params: DiffParams) {
     if (params.from >= params.to) throw ValidationFailed.at('to', 'must be greater than from');
     return this.queries.execute(new DiffRevisionsQuery(id, params.from, params.to));
   }

@@ -1,9 +1,9 @@
 import { AMOUNT_SCHEMA } from '../shared/value.schemas';
 import { RevisionFactsResponse } from '../shared/revision.response';
-import { Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { ApiController, DEFAULT_LIMIT, PageQuery, ReadRoute } from '@tally/http';
+import { ApiController, DEFAULT_LIMIT, PageQuery, ReadRoute, UuidParam } from '@tally/http';
 import { historyCursor } from '../shared/cursors';
 import { GetReportParams, reportAt } from '../get-report/get-report.controller';
 import { IsIn, IsOptional } from 'class-validator';
@@ -26,8 +26,7 @@ export class FigureChangeResponse extends RevisionFactsResponse {
   @ApiProperty({ nullable: true, type: String, example: 'SOHR', description: 'null: removed.' })
   publisher!: string | null;
 
-  @ApiProperty({ description: 'Its claim became the report’s figure.' })
-  adopted!: boolean;
+  @ApiProperty({ description: 'Its claim became the report’s figure.' }) adopted!: boolean;
 
   @ApiProperty({ description: 'An update or correction reported before the adopted claim.' })
   late!: boolean;
@@ -45,14 +44,9 @@ export class FigureHistoryParams extends IntersectionType(GetReportParams, PageQ
 }
 
 export class FigureHistoryResponse {
-  @ApiProperty({ example: 'killed' })
-  key!: string;
-
-  @ApiProperty({ type: [FigureChangeResponse] })
-  items!: FigureChangeResponse[];
-
-  @ApiProperty({ nullable: true, type: String })
-  nextCursor!: string | null;
+  @ApiProperty({ example: 'killed' }) key!: string;
+  @ApiProperty({ type: [FigureChangeResponse] }) items!: FigureChangeResponse[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
 @ApiController('revisions', 'reports/:id/figures/:key/history')
@@ -69,7 +63,7 @@ export class FigureHistoryController {
   })
   @ApiFigureKey()
   history(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Param('key') key: string,
     @Query() params: FigureHistoryParams,
   ) {

@@ -36,42 +36,26 @@ export class FigureStatsParams {
 }
 
 class TotalsResponse {
-  @ApiProperty()
-  min!: number;
-
-  @ApiProperty()
-  max!: number;
+  @ApiProperty() min!: number;
+  @ApiProperty() max!: number;
 }
 
 class LocationTotalsResponse {
-  @ApiProperty({ nullable: true, type: String })
-  location!: string | null;
-
-  @ApiProperty()
-  reports!: number;
-
-  @ApiProperty({ type: TotalsResponse })
-  total!: TotalsResponse;
+  @ApiProperty({ nullable: true, type: String }) location!: string | null;
+  @ApiProperty() reports!: number;
+  @ApiProperty({ type: TotalsResponse }) total!: TotalsResponse;
 }
 
 export class FigureStatsResponse {
-  @ApiProperty({ example: 'killed' })
-  measure!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  asOf!: string;
+  @ApiProperty({ example: 'killed' }) measure!: string;
+  @ApiProperty({ format: 'date-time' }) asOf!: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Present when asked for.' })
   reportedAsOf?: string;
 
-  @ApiProperty()
-  reports!: number;
-
-  @ApiProperty({ type: TotalsResponse })
-  total!: TotalsResponse;
-
-  @ApiProperty({ type: [LocationTotalsResponse] })
-  byLocation!: LocationTotalsResponse[];
+  @ApiProperty() reports!: number;
+  @ApiProperty({ type: TotalsResponse }) total!: TotalsResponse;
+  @ApiProperty({ type: [LocationTotalsResponse] }) byLocation!: LocationTotalsResponse[];
 }
 
 @ApiController('stats', 'stats/figures')

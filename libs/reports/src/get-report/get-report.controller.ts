@@ -1,9 +1,15 @@
-import { Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ApiController, IsZonedTime, MAX_INT32, ReadRoute, ValidationFailed } from '@tally/http';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import {
+  ApiController,
+  IsRevisionNumber,
+  IsZonedTime,
+  ReadRoute,
+  UuidParam,
+  ValidationFailed,
+} from '@tally/http';
+import { IsOptional } from 'class-validator';
 import type { Response } from 'express';
 import { reportView } from '../domain';
 import { ReportResponse } from '../shared/report.response';
@@ -13,10 +19,7 @@ import type { ReportAt } from '../revision-reader';
 export class GetReportParams {
   @ApiPropertyOptional({ minimum: 1, description: 'The report as it stood after this revision.' })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_INT32)
+  @IsRevisionNumber()
   revision?: number;
 
   @ApiPropertyOptional({
@@ -63,7 +66,7 @@ export class GetReportController {
     errors: [400, 401, 403, 404],
   })
   async get(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Query() params: GetReportParams,
     @Res({ passthrough: true }) response: Response,
   ) {

@@ -15,31 +15,17 @@ export class ListEventsParams extends PickType(PageQuery, ['limit'] as const) {
 }
 
 export class EventResponse {
-  @ApiProperty({ description: 'Opaque; pass it back as `after`.' })
-  position!: string;
-
-  @ApiProperty({ format: 'uuid' })
-  reportId!: string;
-
-  @ApiProperty()
-  revision!: number;
-
-  @ApiProperty({ example: 'ReportRevised' })
-  type!: string;
-
-  @ApiProperty({ type: 'object', additionalProperties: true })
-  data!: unknown;
-
-  @ApiProperty({ type: 'object', additionalProperties: true })
-  metadata!: unknown;
-
-  @ApiProperty({ format: 'date-time' })
-  recordedAt!: string;
+  @ApiProperty({ description: 'Opaque; pass it back as `after`.' }) position!: string;
+  @ApiProperty({ format: 'uuid' }) reportId!: string;
+  @ApiProperty() revision!: number;
+  @ApiProperty({ example: 'ReportRevised' }) type!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) data!: unknown;
+  @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: unknown;
+  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
 }
 
 export class EventPageResponse {
-  @ApiProperty({ type: [EventResponse] })
-  items!: EventResponse[];
+  @ApiProperty({ type: [EventResponse] }) items!: EventResponse[];
 
   @ApiProperty({ nullable: true, type: String, description: 'null: nothing more yet; poll.' })
   nextCursor!: string | null;

@@ -1,7 +1,14 @@
-import { Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiProperty } from '@nestjs/swagger';
-import { ApiController, DEFAULT_LIMIT, PageQuery, ReadRoute, ValidationFailed } from '@tally/http';
+import {
+  ApiController,
+  DEFAULT_LIMIT,
+  PageQuery,
+  ReadRoute,
+  UuidParam,
+  ValidationFailed,
+} from '@tally/http';
 import { revisionCursor } from '../shared/cursors';
 import { reportView } from '../domain';
 import { ReportResponse } from '../shared/report.response';
@@ -13,14 +20,12 @@ import {
 import { GetRevisionQuery, ListRevisionsQuery } from './list-revisions.query';
 
 export class RevisionResponse extends RevisionFactsResponse {
-  @ApiProperty({ type: [ChangeResponse] })
-  changes!: ChangeResponse[];
+  @ApiProperty({ type: [ChangeResponse] }) changes!: ChangeResponse[];
 
   @ApiProperty({ type: [RevisionClaimResponse], description: 'The claims it recorded.' })
   claims!: RevisionClaimResponse[];
 
-  @ApiProperty({ description: 'SHA-256 over the revision and the previous hash.' })
-  hash!: string;
+  @ApiProperty({ description: 'SHA-256 over the revision and the previous hash.' }) hash!: string;
 }
 
 export class RevisionWithReportResponse extends RevisionResponse {
@@ -29,11 +34,8 @@ export class RevisionWithReportResponse extends RevisionResponse {
 }
 
 export class RevisionPageResponse {
-  @ApiProperty({ type: [RevisionResponse] })
-  items!: RevisionResponse[];
-
-  @ApiProperty({ nullable: true, type: String })
-  nextCursor!: string | null;
+  @ApiProperty({ type: [RevisionResponse] }) items!: RevisionResponse[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
 /** A revision number in the path: a positive integer, or 400. */
@@ -53,7 +55,7 @@ export class ListRevisionsController {
     ok: { type: RevisionPageResponse, description: 'Oldest first.' },
     errors: [400, 401, 403, 404],
   })
-  list(@Param('id', new ParseUUIDPipe()) id: string, @Query() page: PageQuery) {
+  list(@UuidParam('id') id: string, @Query() page: PageQuery) {
     const afterRevision = revisionCursor(page.cursor);
     return this.queries.execute(
       new ListRevisionsQuery(id, page.limit ?? DEFAULT_LIMIT, afterRevision),
@@ -65,7 +67,7 @@ export class ListRevisionsController {
     ok: { type: RevisionWithReportResponse },
     errors: [400, 401, 403, 404],
   })
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @Param('n') n: string) {
+  async get(@UuidParam('id') id: string, @Param('n') n: string) {
     const { state, ...revision } = await this.queries.execute(
       new GetRevisionQuery(id, revisionNumber(n, 'n')),
     );

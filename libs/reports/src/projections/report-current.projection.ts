@@ -1,8 +1,8 @@
-import { LoaderWrite, PendingEvent, ProjectionStatement, RecordedEvent } from '@tally/event-store';
+import { LoaderWrite, ProjectionStatement, RecordedEvent } from '@tally/event-store';
 import { PoolClient } from 'pg';
 import { ReportState, checkFlags, checksOf } from '../domain';
 import { reportIdsOf, reportStreamId } from '../report-stream';
-import { ReportStatesProjection, foldByReport } from './report-states';
+import { ReportStatesProjection, StatesBatch, foldByReport } from './report-states';
 
 /** The row's columns as JSON, and how `jsonb_to_recordset` reads them back. */
 const RECORD_COLUMNS = `stream_id text, report_id uuid, revision integer, status text,
@@ -22,12 +22,7 @@ export class ReportCurrentProjection extends ReportStatesProjection {
   readonly tables = ['report_current'];
 
   /** Each report's state after its last event of the batch, upserted. */
-  protected write(
-    events: readonly PendingEvent[],
-    states: Map<string, ReportState>,
-    first: number,
-    fold: typeof foldByReport,
-  ): ProjectionStatement {
+  protected write({ events, states, first, fold }: StatesBatch): ProjectionStatement {
     fold(events, states);
     const records = reportIdsOf(events).map((id) => recordOf(states.get(id)!));
     return {

@@ -15,7 +15,7 @@ import {
   revisionClaims,
   revisionKind,
 } from '../domain';
-import { ReportStatesProjection, foldByReport } from './report-states';
+import { ReportStatesProjection, StatesBatch, foldByReport } from './report-states';
 
 /** The columns of a row, but its hash, which the append computes. */
 const COLUMNS = [
@@ -51,12 +51,7 @@ export class ReportRevisionsProjection extends ReportStatesProjection {
    * heads: each report's heads reported at or after the batch's earliest go, its events that no
    * later one of the batch was reported at or before come.
    */
-  protected write(
-    events: readonly PendingEvent[],
-    states: Map<string, ReportState>,
-    first: number,
-    fold: typeof foldByReport,
-  ): ProjectionStatement {
+  protected write({ events, states, first, fold }: StatesBatch): ProjectionStatement {
     const rows = rowsOf(events, states, fold);
     const records = rows.revisions.map((row, i) => ({
       stream_id: events[i].streamId,

@@ -157,6 +157,16 @@ export function knownStatesBefore(
   return before;
 }
 
+/** What a projection writes a batch from. */
+export interface StatesBatch {
+  readonly events: readonly PendingEvent[];
+  /** Each report's state before the batch. */
+  readonly states: Map<string, ReportState>;
+  /** The number of the statement's first parameter. */
+  readonly first: number;
+  readonly fold: typeof foldByReport;
+}
+
 /**
  * A projection written from each report's state before a batch: the appender's when it knew it
  * (then it offers its writes as a statement of the append's), its own rows' otherwise.
@@ -170,12 +180,7 @@ export abstract class ReportStatesProjection implements Projection {
   protected abstract read(tx: PoolClient, reportIds: string[]): Promise<Map<string, ReportState>>;
 
   /** Its writes for the events, from the states before them, which it folds forward with `fold`. */
-  protected abstract write(
-    events: readonly PendingEvent[],
-    states: Map<string, ReportState>,
-    first: number,
-    fold: typeof foldByReport,
-  ): ProjectionStatement;
+  protected abstract write(batch: StatesBatch): ProjectionStatement;
 
   /**
    * A rebuild's bulk writes for a page of events in stream order, from the states before them
@@ -241,7 +246,9 @@ export abstract class ReportStatesProjection implements Projection {
     const states = before ?? (await this.read(tx, reportIdsOf(events)));
     // What the command decided is shared only when folding from exactly its states.
     const fold = before ? foldFor(known) : foldByReport;
-    await runProjectionStatement(tx, events, (first) => this.write(events, states, first, fold));
+    await runProjectionStatement(tx, events, (first) =>
+      this.write({ events, states, first, fold }),
+    );
   }
 
   statement(
@@ -250,6 +257,6 @@ export abstract class ReportStatesProjection implements Projection {
     first: number,
   ): ProjectionStatement | null {
     const states = knownStatesBefore(events, known);
-    return states && this.write(events, states, first, foldFor(known));
+    return states && this.write({ events, states, first, fold: foldFor(known) });
   }
 }

@@ -1,12 +1,10 @@
-import { Body, Param, ParseUUIDPipe, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { ApiController, WriteRoute } from '@tally/http';
-import type { Response } from 'express';
+import { Body } from '@nestjs/common';
+import { ApiController } from '@tally/http';
 import type { ReportCommand } from '../domain';
 import { revisionFacts } from '../shared/report.dto';
-import { RevisionResultResponse, answerWithRevision } from '../shared/revision.response';
-import { WriteRequest, commandContext } from '../shared/write-context';
-import type { WriteRequestInfo } from '../shared/write-context';
+import { RevisesReport, RevisionRoute } from '../shared/revision-route';
+import { Revising } from '../shared/write-context';
+import type { RevisionRequest } from '../shared/write-context';
 import { RecordClaimsCommand } from './record-claims.command';
 import { RecordClaimsDto } from './record-claims.dto';
 
@@ -18,28 +16,13 @@ export function claimsCommandOf(
 }
 
 @ApiController('reports', 'reports/:id/claims')
-export class RecordClaimsController {
-  constructor(private readonly commands: CommandBus) {}
-
-  @WriteRoute(undefined, {
+export class RecordClaimsController extends RevisesReport {
+  @RevisionRoute({
     summary: "Record a source's claims, for comparison: never adopted",
-    ifMatch: true,
-    created: { type: RevisionResultResponse, description: 'A `claim` revision; `ETag`.' },
-    unchanged: {
-      type: RevisionResultResponse,
-      description: 'Each claim repeats its publisher’s latest: nothing recorded.',
-    },
-    errors: [400, 401, 403, 404, 409, 413, 422, 429],
+    created: 'A `claim` revision; `ETag`.',
+    unchanged: 'Each claim repeats its publisher’s latest: nothing recorded.',
   })
-  async record(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Body() body: RecordClaimsDto,
-    @WriteRequest() request: WriteRequestInfo,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    const outcome = await this.commands.execute(
-      new RecordClaimsCommand(id, claimsCommandOf(body), commandContext(request, body)),
-    );
-    return answerWithRevision(outcome, response);
+  record(@Body() body: RecordClaimsDto, @Revising() request: RevisionRequest) {
+    return this.send(RecordClaimsCommand, claimsCommandOf(body), request, body);
   }
 }

@@ -1,7 +1,7 @@
-import { Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiProperty, IntersectionType } from '@nestjs/swagger';
-import { ApiController, DEFAULT_LIMIT, PageQuery, ReadRoute } from '@tally/http';
+import { ApiController, DEFAULT_LIMIT, PageQuery, ReadRoute, UuidParam } from '@tally/http';
 import { FigureNotFound, figureSourcesView, sourcesView } from '../domain';
 import { GetReportParams, reportAt } from '../get-report/get-report.controller';
 import { GetSourcesQuery } from './report-sources.query';
@@ -11,55 +11,37 @@ import { ClaimAmountResponse } from '../shared/revision.response';
 import { CLAIMED_AMOUNT_SCHEMA, RANGE_SCHEMA } from '../shared/value.schemas';
 
 export class PublisherClaimResponse extends ClaimAmountResponse {
-  @ApiProperty({ example: 'killed' })
-  key!: string;
-
-  @ApiProperty({ example: 2, description: 'The revision that recorded it.' })
-  revision!: number;
+  @ApiProperty({ example: 'killed' }) key!: string;
+  @ApiProperty({ example: 2, description: 'The revision that recorded it.' }) revision!: number;
 }
 
 export class PublisherSourcesResponse {
-  @ApiProperty({ example: 'SOHR' })
-  publisher!: string;
-
-  @ApiProperty({ type: [String], example: ['https://www.syriahr.com/en/1'] })
-  urls!: string[];
-
-  @ApiProperty({ format: 'date-time' })
-  firstReportedAt!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  lastReportedAt!: string;
+  @ApiProperty({ example: 'SOHR' }) publisher!: string;
+  @ApiProperty({ type: [String], example: ['https://www.syriahr.com/en/1'] }) urls!: string[];
+  @ApiProperty({ format: 'date-time' }) firstReportedAt!: string;
+  @ApiProperty({ format: 'date-time' }) lastReportedAt!: string;
 
   @ApiProperty({ type: [PublisherClaimResponse], description: 'Its latest claim per key.' })
   figures!: PublisherClaimResponse[];
 }
 
 export class SourcesPageResponse {
-  @ApiProperty({ type: [PublisherSourcesResponse] })
-  items!: PublisherSourcesResponse[];
-
-  @ApiProperty({ nullable: true, type: String })
-  nextCursor!: string | null;
+  @ApiProperty({ type: [PublisherSourcesResponse] }) items!: PublisherSourcesResponse[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
 export class FigureClaimResponse extends ClaimAmountResponse {
-  @ApiProperty({ example: 'SOHR' })
-  publisher!: string;
-
-  @ApiProperty({ example: 2, description: 'The revision that recorded it.' })
-  revision!: number;
+  @ApiProperty({ example: 'SOHR' }) publisher!: string;
+  @ApiProperty({ example: 2, description: 'The revision that recorded it.' }) revision!: number;
 
   @ApiProperty({ nullable: true, type: String, example: 'https://www.syriahr.com/en/1' })
   url!: string | null;
 
-  @ApiProperty({ description: 'It is the report’s figure.' })
-  adopted!: boolean;
+  @ApiProperty({ description: 'It is the report’s figure.' }) adopted!: boolean;
 }
 
 export class FigureSourcesResponse {
-  @ApiProperty({ example: 'killed' })
-  key!: string;
+  @ApiProperty({ example: 'killed' }) key!: string;
 
   @ApiProperty({
     type: 'object',
@@ -93,7 +75,7 @@ export class ReportSourcesController {
     ok: { type: SourcesPageResponse, description: 'Publishers in the order first cited.' },
     errors: [400, 401, 403, 404],
   })
-  async sources(@Param('id', new ParseUUIDPipe()) id: string, @Query() params: SourcesParams) {
+  async sources(@UuidParam('id') id: string, @Query() params: SourcesParams) {
     const at = reportAt(params);
     const after = publisherCursor(params.cursor);
     const limit = params.limit ?? DEFAULT_LIMIT;
@@ -113,7 +95,7 @@ export class ReportSourcesController {
   })
   @ApiFigureKey()
   async figureSources(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Param('key') key: string,
     @Query() params: GetReportParams,
   ) {

@@ -1,15 +1,12 @@
-import { Body, Param, ParseUUIDPipe, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { ApiController, WriteRoute } from '@tally/http';
+import { Body } from '@nestjs/common';
+import { ApiController } from '@tally/http';
 import type { ReportCommand } from '../domain';
-import type { Response } from 'express';
 import { revisionFacts, toUtc } from '../shared/report.dto';
-import { RevisionResultResponse, answerWithRevision } from '../shared/revision.response';
-import { WriteRequest, commandContext } from '../shared/write-context';
-import type { WriteRequestInfo } from '../shared/write-context';
+import { RevisesReport, RevisionRoute } from '../shared/revision-route';
+import { Revising } from '../shared/write-context';
+import type { RevisionRequest } from '../shared/write-context';
 import { ReviseReportCommand } from './revise-report.command';
 import { ReviseReportDto } from './revise-report.dto';
-
 /** The domain command a revision's body asks for. */
 export function reviseCommandOf(
   body: ReviseReportDto,
@@ -32,25 +29,13 @@ export function reviseCommandOf(
 }
 
 @ApiController('reports', 'reports/:id/revisions')
-export class ReviseReportController {
-  constructor(private readonly commands: CommandBus) {}
-
-  @WriteRoute(undefined, {
+export class ReviseReportController extends RevisesReport {
+  @RevisionRoute({
     summary: 'Revise a report: an update or a correction',
-    ifMatch: true,
-    created: { type: RevisionResultResponse, description: 'A new revision; `ETag`.' },
-    unchanged: { type: RevisionResultResponse, description: 'Nothing changed: `changes: []`.' },
-    errors: [400, 401, 403, 404, 409, 413, 422, 429],
+    created: 'A new revision; `ETag`.',
+    unchanged: 'Nothing changed: `changes: []`.',
   })
-  async revise(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Body() body: ReviseReportDto,
-    @WriteRequest() request: WriteRequestInfo,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    const outcome = await this.commands.execute(
-      new ReviseReportCommand(id, reviseCommandOf(body), commandContext(request, body)),
-    );
-    return answerWithRevision(outcome, response);
+  revise(@Body() body: ReviseReportDto, @Revising() request: RevisionRequest) {
+    return this.send(ReviseReportCommand, reviseCommandOf(body), request, body);
   }
 }

@@ -10,8 +10,7 @@ import { REVISION_KINDS, reportView } from '../domain';
 import { ReportResponse, SourceResponse } from './report.response';
 
 export class ChangeResponse {
-  @ApiProperty({ example: 'figures.killed' })
-  path!: string;
+  @ApiProperty({ example: 'figures.killed' }) path!: string;
 
   @ApiProperty({ ...CHANGE_VALUE_SCHEMA, example: 18, description: 'null for a new field' })
   from!: unknown;
@@ -22,22 +21,16 @@ export class ChangeResponse {
 
 /** What a claim said and when its source said it. */
 export class ClaimAmountResponse {
-  @ApiProperty({ ...CLAIMED_AMOUNT_SCHEMA, example: 23 })
-  amount!: unknown;
+  @ApiProperty({ ...CLAIMED_AMOUNT_SCHEMA, example: 23 }) amount!: unknown;
 
   @ApiProperty({ format: 'date-time', description: 'When its source said it.' })
   reportedAt!: string;
 }
 
 export class RevisionClaimResponse extends ClaimAmountResponse {
-  @ApiProperty({ example: 'killed' })
-  key!: string;
-
-  @ApiProperty({ example: 'SOHR' })
-  publisher!: string;
-
-  @ApiProperty({ description: 'It is the report’s figure for its key.' })
-  adopted!: boolean;
+  @ApiProperty({ example: 'killed' }) key!: string;
+  @ApiProperty({ example: 'SOHR' }) publisher!: string;
+  @ApiProperty({ description: 'It is the report’s figure for its key.' }) adopted!: boolean;
 
   @ApiProperty({
     description: 'An update or correction not adopted: the adopted claim was reported later.',
@@ -47,11 +40,8 @@ export class RevisionClaimResponse extends ClaimAmountResponse {
 
 /** Who recorded a revision, when, why, and on what source. */
 export class RevisionFactsResponse {
-  @ApiProperty({ example: 2 })
-  revision!: number;
-
-  @ApiProperty({ enum: REVISION_KINDS })
-  kind!: string;
+  @ApiProperty({ example: 2 }) revision!: number;
+  @ApiProperty({ enum: REVISION_KINDS }) kind!: string;
 
   @ApiProperty({ nullable: true, type: String, example: 'bodies retrieved' })
   reason!: string | null;
@@ -59,28 +49,19 @@ export class RevisionFactsResponse {
   @ApiProperty({ nullable: true, type: String, description: 'The API key name that wrote it.' })
   actor!: string | null;
 
-  @ApiProperty({ format: 'date-time' })
-  recordedAt!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  reportedAt!: string;
-
-  @ApiProperty(NULLABLE_SOURCE_SCHEMA)
-  source!: SourceResponse | null;
+  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+  @ApiProperty({ format: 'date-time' }) reportedAt!: string;
+  @ApiProperty(NULLABLE_SOURCE_SCHEMA) source!: SourceResponse | null;
 }
 
 export class RevisionResultResponse {
-  @ApiProperty({ example: 2 })
-  revision!: number;
-
-  @ApiProperty({ type: [ChangeResponse] })
-  changes!: ChangeResponse[];
+  @ApiProperty({ example: 2 }) revision!: number;
+  @ApiProperty({ type: [ChangeResponse] }) changes!: ChangeResponse[];
 
   @ApiProperty({ type: [RevisionClaimResponse], description: 'The claims it recorded.' })
   claims!: RevisionClaimResponse[];
 
-  @ApiProperty({ type: ReportResponse })
-  report!: ReportResponse;
+  @ApiProperty({ type: ReportResponse }) report!: ReportResponse;
 }
 
 /**

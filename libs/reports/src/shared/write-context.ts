@@ -1,4 +1,4 @@
-import { ExecutionContext, createParamDecorator } from '@nestjs/common';
+import { BadRequestException, ExecutionContext, createParamDecorator } from '@nestjs/common';
 import { Principal, TallyRequest, ValidationFailed } from '@tally/http';
 import { createHash } from 'node:crypto';
 import { CommandContext } from '../report-command-runner';
@@ -14,25 +14,46 @@ export interface WriteRequestInfo {
 }
 
 export const WriteRequest = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): WriteRequestInfo => {
-    const request = context.switchToHttp().getRequest<TallyRequest>();
-    if (!request.principal) throw new Error('WriteRequest on a route without authentication');
-    const header = (name: string) => {
-      const value = request.headers[name];
-      return typeof value === 'string' ? value : undefined;
-    };
-    return {
-      principal: request.principal,
-      requestId: request.requestId,
-      ifMatch: header('if-match'),
-      idempotencyKey: header('idempotency-key'),
-      route: `${request.method} ${request.path}`,
-    };
+  (_data: unknown, context: ExecutionContext): WriteRequestInfo => writeRequestOf(context),
+);
+
+/** A write to a filed report: the report's id from the path, and what the request says. */
+export interface RevisionRequest extends WriteRequestInfo {
+  readonly reportId: string;
+}
+
+/** As `ParseUUIDPipe` reads a UUID: any version. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The `RevisionRequest` of a route whose path has the report's `:id`. */
+export const Revising = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): RevisionRequest => {
+    const id: unknown = context.switchToHttp().getRequest<TallyRequest>().params.id;
+    if (typeof id !== 'string' || !UUID.test(id)) {
+      throw new BadRequestException('Validation failed (uuid is expected)');
+    }
+    return { reportId: id, ...writeRequestOf(context) };
   },
 );
 
+function writeRequestOf(context: ExecutionContext): WriteRequestInfo {
+  const request = context.switchToHttp().getRequest<TallyRequest>();
+  if (!request.principal) throw new Error('WriteRequest on a route without authentication');
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  return {
+    principal: request.principal,
+    requestId: request.requestId,
+    ifMatch: header('if-match'),
+    idempotencyKey: header('idempotency-key'),
+    route: `${request.method} ${request.path}`,
+  };
+}
+
 /** The command's context: the actor, the correlation id, the expected revision, idempotency. */
-export function commandContext(
+export function contextOf(
   request: WriteRequestInfo,
   body: { expectedRevision?: number },
 ): CommandContext {
