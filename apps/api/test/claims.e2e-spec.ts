@@ -1,4 +1,4 @@
-import { useTestApp } from './support/test-app';
+import { useTestApp, toll } from './support/test-app';
 
 const SOHR = { url: 'https://www.syriahr.com/en/1', publisher: 'SOHR' };
 const SANA = { url: 'https://sana.example/en/1', publisher: 'State agency' };
@@ -41,12 +41,10 @@ describe('claims, sources side by side, adoption', () => {
   });
 
   it('records a claim revision beside the figures, never adopted', async () => {
-    const claimed = await post(`/reports/${id}/claims`, {
-      reason: 'the state agency counts fewer',
-      source: SANA,
-      reportedAt: '2026-11-21T08:00:00Z',
-      figures: [{ measure: 'killed', value: 18 }],
-    }).expect(201);
+    const claimed = await post(
+      `/reports/${id}/claims`,
+      toll(SANA, 18, '2026-11-21T08:00:00Z', 'the state agency counts fewer'),
+    ).expect(201);
     expect(claimed.headers.etag).toBe('"3"');
     expect(claimed.body).toMatchObject({
       revision: 3,
@@ -68,12 +66,10 @@ describe('claims, sources side by side, adoption', () => {
   });
 
   it('answers a repeat of the same claims with 200 and records nothing', async () => {
-    const repeat = await post(`/reports/${id}/claims`, {
-      reason: 'again',
-      source: SANA,
-      reportedAt: '2026-11-21T09:00:00Z',
-      figures: [{ measure: 'killed', value: 18 }],
-    }).expect(200);
+    const repeat = await post(
+      `/reports/${id}/claims`,
+      toll(SANA, 18, '2026-11-21T09:00:00Z', 'again'),
+    ).expect(200);
     expect(repeat.body).toMatchObject({ revision: 3, changes: [], claims: [] });
   });
 
@@ -97,12 +93,10 @@ describe('claims, sources side by side, adoption', () => {
   });
 
   it('records a late update without lowering the toll, and a later correction lowers it', async () => {
-    const late = await post(`/reports/${id}/revisions`, {
-      reason: 'backfilled from yesterday',
-      source: LOCAL,
-      reportedAt: '2026-11-20T12:00:00Z',
-      figures: [{ measure: 'killed', value: 20 }],
-    }).expect(201);
+    const late = await post(
+      `/reports/${id}/revisions`,
+      toll(LOCAL, 20, '2026-11-20T12:00:00Z', 'backfilled from yesterday'),
+    ).expect(201);
     expect(late.body.changes).toEqual([{ path: `sources.${LOCAL.url}`, from: null, to: LOCAL }]);
     expect(late.body.claims).toEqual([
       {

@@ -1,4 +1,4 @@
-import { useTestApp } from './support/test-app';
+import { useTestApp, toll } from './support/test-app';
 
 const SOHR = { url: 'https://www.syriahr.com/en/1', publisher: 'SOHR' };
 const LOCAL = { url: 'https://network.example/1' };
@@ -40,18 +40,10 @@ describe('reported time', () => {
     await new Promise((r) => setTimeout(r, 20));
     beforeLate = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 20));
-    await post(`/reports/${id}/revisions`, {
-      reason: 'typed in late',
-      source: LOCAL,
-      reportedAt: '2026-11-20T12:00:00Z',
-      figures: [{ measure: 'killed', value: 20 }],
-    }).expect(201);
-    await post(`/reports/${id}/claims`, {
-      reason: 'lower',
-      source: STATE,
-      reportedAt: '2026-11-20T13:00:00Z',
-      figures: [{ measure: 'killed', value: 10 }],
-    }).expect(201);
+    const typedInLate = toll(LOCAL, 20, '2026-11-20T12:00:00Z', 'typed in late');
+    await post(`/reports/${id}/revisions`, typedInLate).expect(201);
+    const lower = toll(STATE, 10, '2026-11-20T13:00:00Z', 'lower');
+    await post(`/reports/${id}/claims`, lower).expect(201);
   });
 
   it('shows the report as its sources had it by a reported time', async () => {

@@ -180,3 +180,8 @@ export async function storedEvents(db: TestDatabase) {
   }>('SELECT stream_id, stream_version, type, data, metadata FROM events ORDER BY global_position');
   return rows;
 }
+
+/** A write's body in which `source` puts the toll at `value`, as it said at `reportedAt`. */
+export function toll(source: object, value: number, reportedAt: string, reason: string) {
+  return { reason, source, reportedAt, figures: [{ measure: 'killed', value }] };
+}
