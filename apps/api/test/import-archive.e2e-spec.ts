@@ -1,10 +1,7 @@
-import { CommandBus } from '@nestjs/cqrs';
-import { ReportCommandRunner } from '@tally/reports';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { importLines } from '../src/import/import-file';
 import { importedReportId } from '../src/import/import-lines';
-import { useTestApp } from './support/test-app';
+import { useTestApp, importInto } from './support/test-app';
 
 const ARCHIVE = join(__dirname, '../../../examples/archive-2025.jsonl');
 const texts = readFileSync(ARCHIVE, 'utf8').split('\n');
@@ -38,18 +35,14 @@ function expectedTolls(): Map<string, unknown> {
 
 describe('an archive of 1 000 lines', () => {
   const t = useTestApp();
-  const importer = () => ({
-    bus: t.app.get(CommandBus),
-    runner: t.app.get(ReportCommandRunner),
-  });
   const get = async (path: string) => (await t.as('reader').get(path).expect(200)).body;
 
   it('goes in whole, every line once', async () => {
     expect(lines.length).toBeGreaterThanOrEqual(1000);
-    const summary = await importLines(importer(), texts, { actor: 'archive' });
+    const summary = await importInto(t, texts, { actor: 'archive' });
     expect(summary.failures).toEqual([]);
     expect(summary.recorded).toBe(lines.length);
-    const again = await importLines(importer(), texts, { actor: 'archive' });
+    const again = await importInto(t, texts, { actor: 'archive' });
     expect(again).toMatchObject({ recorded: 0, unchanged: lines.length, failed: 0 });
   }, 120_000);
 

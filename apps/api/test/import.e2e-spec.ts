@@ -1,11 +1,9 @@
-import { CommandBus } from '@nestjs/cqrs';
 import { ReportCommand, ReportCommandRunner } from '@tally/reports';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { importLines } from '../src/import/import-file';
 import { importArguments, runImport } from '../src/import/import-command';
 import { importedReportId } from '../src/import/import-lines';
-import { storedEvents, useTestApp } from './support/test-app';
+import { storedEvents, useTestApp, importInto } from './support/test-app';
 
 const SAMPLE = join(__dirname, '../../../examples/deir-ezzor.jsonl');
 const sample = () => readFileSync(SAMPLE, 'utf8').split('\n');
@@ -14,25 +12,21 @@ const DEIR_EZZOR = importedReportId('deir-ezzor-2026-11-20');
 /** The import runs the same command handlers as the API: same checks, same events, same chain. */
 describe('importing JSON Lines', () => {
   const t = useTestApp();
-  const importer = () => ({
-    bus: t.app.get(CommandBus),
-    runner: t.app.get(ReportCommandRunner),
-  });
   const get = async (path: string) => (await t.as('reader').get(path).expect(200)).body;
 
   it('checks a file without recording anything on a dry run', async () => {
-    const summary = await importLines(importer(), sample(), { actor: 'archive', dryRun: true });
+    const summary = await importInto(t, sample(), { actor: 'archive', dryRun: true });
     expect(summary).toMatchObject({ lines: 6, recorded: 0, failed: 0 });
     expect(await storedEvents(t.db)).toEqual([]);
   });
 
   it('records an import killed half-way and run again exactly once per line', async () => {
     const lines = sample();
-    const half = await importLines(importer(), lines.slice(0, 3), { actor: 'archive' });
+    const half = await importInto(t, lines.slice(0, 3), { actor: 'archive' });
     expect(half).toMatchObject({ lines: 3, recorded: 3, unchanged: 0, failed: 0 });
-    const whole = await importLines(importer(), lines, { actor: 'archive' });
+    const whole = await importInto(t, lines, { actor: 'archive' });
     expect(whole).toMatchObject({ lines: 6, recorded: 3, unchanged: 3, failed: 0 });
-    const again = await importLines(importer(), lines, { actor: 'archive' });
+    const again = await importInto(t, lines, { actor: 'archive' });
     expect(again).toMatchObject({ lines: 6, recorded: 0, unchanged: 6, failed: 0 });
     const events = await storedEvents(t.db);
     expect(events).toHaveLength(6);
@@ -73,7 +67,7 @@ describe('importing JSON Lines', () => {
       '{"line":"dz-1","report":"deir-ezzor-2026-11-20","command":"file","title":"another content under a used id"}',
       '{"line":"bad-8","report":"r1","command":"update","reason":"more found","figures":[{"measure":"killed","value":5}]}',
     ];
-    const summary = await importLines(importer(), lines, { actor: 'archive' });
+    const summary = await importInto(t, lines, { actor: 'archive' });
     expect(summary).toMatchObject({ lines: 8, recorded: 2, failed: 6 });
     expect(summary.failures.map((f) => f.line)).toEqual([2, 3, 4, 5, 6, 7]);
     expect(summary.failures[0].reason).toMatch(/^not JSON/);
@@ -90,8 +84,8 @@ describe('importing JSON Lines', () => {
       '{"line":"twice-1","report":"r3","command":"file","title":"Strike on Hajin","figures":[{"measure":"killed","value":3}]}';
     const updated =
       '{"line":"twice-2","report":"r3","command":"update","reason":"more found","figures":[{"measure":"killed","value":5}]}';
-    const summary = await importLines(
-      importer(),
+    const summary = await importInto(
+      t,
       [
         filed,
         filed,
@@ -134,8 +128,8 @@ describe('importing JSON Lines', () => {
 
   it('stops at the first failing line with --strict', async () => {
     const before = (await storedEvents(t.db)).length;
-    const summary = await importLines(
-      importer(),
+    const summary = await importInto(
+      t,
       [
         '{"line":"strict-1","report":"r2","command":"file","title":"Shelling of Jisr al-Shughur"}',
         '{"line":"strict-2","report":"r2","command":"update","reason":"r","figures":[{"measure":"Killed","value":1}]}',

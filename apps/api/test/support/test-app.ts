@@ -1,9 +1,12 @@
 import { INestApplication } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ReportCommandRunner } from '@tally/reports';
 import jestOpenAPI from 'jest-openapi';
 import request, { Response } from 'supertest';
 import { TestDatabase, createTestDatabase, perFile } from '../../../../test/support/test-database';
 import { CreateAppOptions, createApp } from '../../src/bootstrap';
 import { TallyConfig, parseApiKeys } from '../../src/config/tally-config';
+import { ImportOptions, importLines } from '../../src/import/import-file';
 
 export const TOKENS = {
   admin: 'admin-token-0001',
@@ -184,4 +187,13 @@ export async function storedEvents(db: TestDatabase) {
 /** A write's body in which `source` puts the toll at `value`, as it said at `reportedAt`. */
 export function toll(source: object, value: number, reportedAt: string, reason: string) {
   return { reason, source, reportedAt, figures: [{ measure: 'killed', value }] };
+}
+
+/** Imports lines into the app as `tally import` does: through its command bus. */
+export function importInto(t: TestApp, lines: Iterable<string>, options: ImportOptions) {
+  return importLines(
+    { bus: t.app.get(CommandBus), runner: t.app.get(ReportCommandRunner) },
+    lines,
+    options,
+  );
 }
