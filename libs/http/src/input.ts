@@ -151,6 +151,11 @@ export function OptionalText(
   );
 }
 
+/** An optional time, taken as `IsZonedTime` takes it. */
+export function OptionalTime(options: ApiPropertyOptions): PropertyDecorator {
+  return applyDecorators(ApiPropertyOptional(options), IsOptional(), IsZonedTime());
+}
+
 /** An optional nested object, validated as `type`. */
 export function OptionalObject(type: new () => object): PropertyDecorator {
   return applyDecorators(

@@ -1,9 +1,9 @@
 import { FIGURE_LIMITS, MEASURE_PATTERN, MEASURE_RULE } from '../domain';
-import { ApiController, IsZonedTime, OptionalText, ReadRoute } from '@tally/http';
+import { ApiController, OptionalText, OptionalTime, ReadRoute } from '@tally/http';
 import { Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsString, Matches, MaxLength } from 'class-validator';
 import { FigureStatsQuery } from './figure-stats.query';
 
 export class FigureStatsParams {
@@ -20,18 +20,14 @@ export class FigureStatsParams {
   @OptionalText({ maxLength: 200 })
   location?: string;
 
-  @ApiPropertyOptional({ description: 'Totals as recorded at this time; default now.' })
-  @IsOptional()
-  @IsZonedTime()
+  @OptionalTime({ description: 'Totals as recorded at this time; default now.' })
   asOf?: string;
 
-  @ApiPropertyOptional({
+  @OptionalTime({
     description:
       "Totals as the reports' sources had them at this time (reported time): each report as " +
       '`GET /reports/{id}?reportedAsOf=` shows it, as recorded at `asOf` (default now).',
   })
-  @IsOptional()
-  @IsZonedTime()
   reportedAsOf?: string;
 }
 

@@ -1,6 +1,6 @@
-import { IsStorableText, IsZonedTime, OptionalText } from '@tally/http';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsStorableText, OptionalText, OptionalTime } from '@tally/http';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, MaxLength, MinLength } from 'class-validator';
 import { FigureDto, FiguresField, RevisionFactsDto } from '../shared/report.dto';
 
 export class FileReportDto extends RevisionFactsDto {
@@ -17,9 +17,7 @@ export class FileReportDto extends RevisionFactsDto {
   @OptionalText({ maxLength: 200, example: 'Deir Ezzor' })
   location?: string;
 
-  @ApiPropertyOptional({ example: '2026-11-20T00:00:00Z' })
-  @IsOptional()
-  @IsZonedTime()
+  @OptionalTime({ example: '2026-11-20T00:00:00Z' })
   occurredAt?: string;
 
   @FiguresField()

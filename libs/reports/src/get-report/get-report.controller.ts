@@ -4,7 +4,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ApiController,
   IsRevisionNumber,
-  IsZonedTime,
+  OptionalTime,
   ReadRoute,
   UuidParam,
   ValidationFailed,
@@ -22,21 +22,17 @@ export class GetReportParams {
   @IsRevisionNumber()
   revision?: number;
 
-  @ApiPropertyOptional({
+  @OptionalTime({
     example: '2026-11-20T21:05:00Z',
     description: 'The report as the system had recorded it at this time.',
   })
-  @IsOptional()
-  @IsZonedTime()
   asOf?: string;
 
-  @ApiPropertyOptional({
+  @OptionalTime({
     example: '2026-11-20T12:00:00Z',
     description:
       'The report as its sources had it at this time (reported time), as recorded now or at asOf.',
   })
-  @IsOptional()
-  @IsZonedTime()
   reportedAsOf?: string;
 }
 

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsStorableText, IsZonedTime, OptionalObject, OptionalText } from '@tally/http';
+import { IsStorableText, OptionalObject, OptionalText, OptionalTime } from '@tally/http';
 import { FIGURE_LIMITS, MEASURE_PATTERN, MEASURE_RULE } from '../domain';
 import {
   ArrayMaxSize,
@@ -134,9 +134,7 @@ export class RevisionFactsDto {
   @OptionalText({ maxLength: 2000, example: 'bodies retrieved' })
   reason?: string;
 
-  @ApiPropertyOptional({ description: 'When the source published it; defaults to recordedAt.' })
-  @IsOptional()
-  @IsZonedTime()
+  @OptionalTime({ description: 'When the source published it; defaults to recordedAt.' })
   reportedAt?: string;
 
   @OptionalObject(SourceDto)
