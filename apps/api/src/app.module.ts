@@ -7,12 +7,13 @@ import type { DestinationStream, LogFn, Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { TallyConfig } from './config/tally-config';
+import { TallyConfigModule } from './config/tally-config.module';
 import { ReportsModule } from '@tally/reports';
 import { DatabaseModule, PG_POOL } from './database/database.module';
 import { HealthController } from './health/health.controller';
 import { ProjectionsController } from './operations/projections.controller';
 import { ProjectionsService } from './operations/projections.service';
-import { AuthGuard, TALLY_CONFIG } from './http/auth.guard';
+import { AuthGuard } from './http/auth.guard';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { WriteThrottlerGuard, writeThrottlers } from './http/write-throttler.guard';
 import { WebModule } from './web/web.module';
@@ -77,8 +78,9 @@ export class AppModule {
         }),
         TerminusModule.forRoot({ logger: false }),
         ReportsModule.register(PG_POOL),
-        WebModule.register(config),
-        DigestsModule.register(config),
+        TallyConfigModule.forRoot(config),
+        WebModule,
+        DigestsModule,
         ThrottlerModule.forRoot({
           throttlers: writeThrottlers(config.writeLimit),
           errorMessage: 'too many writes: see Retry-After',
@@ -86,7 +88,6 @@ export class AppModule {
       ],
       controllers: [HealthController, ProjectionsController],
       providers: [
-        { provide: TALLY_CONFIG, useValue: config },
         ProjectionsService,
         // Order matters: the throttler counts writes per authenticated key.
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,18 +1,11 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import type { TallyConfig } from '../config/tally-config';
-import { TALLY_CONFIG } from '../http/auth.guard';
+import { Module } from '@nestjs/common';
 import { DigestsController, ProofController } from './digests.controller';
 import { DigestsService } from './digests.service';
 
 /** Published digests of the log, and proofs against them. */
-@Module({})
-export class DigestsModule {
-  static register(config: TallyConfig): DynamicModule {
-    return {
-      module: DigestsModule,
-      controllers: [DigestsController, ProofController],
-      providers: [{ provide: TALLY_CONFIG, useValue: config }, DigestsService],
-      exports: [DigestsService],
-    };
-  }
-}
+@Module({
+  controllers: [DigestsController, ProofController],
+  providers: [DigestsService],
+  exports: [DigestsService],
+})
+export class DigestsModule {}
