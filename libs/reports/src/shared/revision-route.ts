@@ -32,6 +32,7 @@ class AnswersWithRevision implements NestInterceptor<RevisionOutcome> {
  */
 export const RevisionRoute = (doc: { summary: string; created: string; unchanged?: string }) =>
   applyDecorators(
+    // `@Revising()` reads the path's id, so the document learns of it here.
     ApiParam({ name: 'id', type: String }),
     WriteRoute(undefined, {
       summary: doc.summary,
