@@ -2,11 +2,12 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const ROOT = join(__dirname, '../../..');
-const SKIPPED = new Set(['node_modules', 'dist', '.git', 'coverage']);
+/** Not the project's files: installed, built, or local state (`.git`, `.tally`'s database). */
+const SKIPPED = new Set(['node_modules', 'dist', 'coverage']);
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (SKIPPED.has(entry.name)) return [];
+    if (SKIPPED.has(entry.name) || entry.name.startsWith('.')) return [];
     const path = join(dir, entry.name);
     return entry.isDirectory()
       ? [`${relative(ROOT, path)}/`, ...filesUnder(path)]
