@@ -44,8 +44,8 @@ async function fill(page: Page, fields: Record<string, string>): Promise<void> {
 }
 
 /**
- * Records revision `n` at the desk, opened from the report page (checked for accessibility when
- * it is an update); the page lands on the revision in the log.
+ * Records revision `n` at the desk, opened from the report page and checked for accessibility;
+ * the page lands on the revision in the log.
  */
 async function recordRevision(
   page: Page,
@@ -54,8 +54,8 @@ async function recordRevision(
   kind?: 'claim',
 ): Promise<void> {
   await page.getByRole('link', { name: 'Record an update, correction or claim' }).click();
+  await accessible(page);
   if (kind) await page.getByLabel('Kind').selectOption(kind);
-  else await accessible(page);
   await fill(page, fields);
   await page.getByRole('button', { name: 'Record the revision' }).click();
   await page.waitForURL(new RegExp(`#r${n}$`));
