@@ -148,6 +148,42 @@ describe('hostile input, route by route', () => {
     await t.http().get('/health').expect(200);
   });
 
+  it('answers a bad report id on every revision route with a 400 problem and records nothing', async () => {
+    const before = (await storedEvents(t.db)).length;
+    const bodies: Record<string, object> = {
+      revisions: { reason: 'r', set: { title: 'x' } },
+      claims: {
+        source: { url: 'https://a.example/1' },
+        figures: [{ measure: 'killed', value: 1 }],
+      },
+      retract: { reason: 'r' },
+      restore: { reason: 'r' },
+    };
+    for (const bad of [
+      'not-a-uuid',
+      '%00',
+      '%ED%A0%80',
+      'constructor',
+      `${id}x`,
+      'x'.repeat(5000),
+    ]) {
+      for (const [action, body] of Object.entries(bodies)) {
+        const response = await t.as('admin').post(`/reports/${bad}/${action}`).send(body);
+        expect({ bad, action, status: response.status, detail: response.body.detail }).toEqual({
+          bad,
+          action,
+          status: 400,
+          // A lone surrogate does not decode, so the router refuses it before the route reads it.
+          detail: bad.startsWith('%ED')
+            ? "Failed to decode param '%ED%A0%80'"
+            : 'Validation failed (uuid is expected)',
+        });
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      }
+    }
+    expect((await storedEvents(t.db)).length).toBe(before);
+  });
+
   it('answers bad ids, keys and query parameters on every read route with a 4xx problem', async () => {
     const ids = [
       'not-a-uuid',
