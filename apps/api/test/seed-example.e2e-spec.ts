@@ -3,6 +3,9 @@ import { PG_POOL } from '../src/database/database.module';
 import { storedEvents, useTestApp } from './support/test-app';
 
 const EVENING = '2026-11-20T18:00:00.000Z';
+const NIGHT = '2026-11-20T20:00:00.000Z';
+const SOHR = { publisher: 'SOHR', url: 'https://www.syriahr.com/en/' };
+const NETWORK = { publisher: 'Deir Ezzor Network', url: 'https://example.org/deir-ezzor-network' };
 
 /** How a breakdown of the toll of 23 adds up, as `checks` says it. */
 const checkOfTheToll = (dimension: string, parts: number, count: number, status: string) => ({
@@ -62,13 +65,13 @@ describe('the bundled Deir Ezzor example', () => {
       .as('reader')
       .get(`/reports/${EXAMPLE_REPORT_ID}/figures/killed/sources`)
       .expect(200);
-    expect(sources.body).toMatchObject({
+    expect(sources.body).toEqual({
       key: 'killed',
       adopted: { amount: 23, publisher: 'SOHR', reportedAt: EVENING, revision: 2 },
       range: { min: 21, max: 23 },
       claims: [
-        { publisher: 'SOHR', amount: 23, revision: 2, adopted: true },
-        { publisher: 'Deir Ezzor Network', amount: 21, revision: 3, adopted: false },
+        { ...SOHR, amount: 23, reportedAt: EVENING, revision: 2, adopted: true },
+        { ...NETWORK, amount: 21, reportedAt: NIGHT, revision: 3, adopted: false },
       ],
     });
   });
